@@ -1,0 +1,5 @@
+"""``python -m govreport``: the same as the ``govreport`` command."""
+
+from govreport.cli import entry
+
+entry()

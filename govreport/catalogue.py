@@ -1,0 +1,237 @@
+"""The rule catalogue: every rule id govreport can report, with its texts.
+
+Relations come from ``schema/<edition>/relations.json``; the other rules (schema
+stage, cell and format conformance, reading documents) are declared here as data.
+Message templates are kept apart from their arguments (``{name}`` placeholders) so a
+finding can be rendered in Chinese (default) or English. Rule ids are stable and never
+reused for a different rule.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from attrs import define, field
+
+from govreport import schemas
+from govreport.findings import Severity
+
+__all__ = ["Rule", "Text", "all_rules", "get", "render_message", "rules"]
+
+
+@define(frozen=True, slots=True)
+class Text:
+    """A text in Chinese and English."""
+
+    zh: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+@define(frozen=True, kw_only=True, slots=True)
+class Rule:
+    """A rule: stable id, kind, severity and texts.
+
+    ``kind`` is ``"schema"`` (structure, from the JSON Schema), ``"relation"``
+    (arithmetic, from the relations file), ``"conformance"`` (cells and format),
+    or ``"reader"`` (what reading a document found). ``variants`` are extra message
+    templates, e.g. ``not-assessable`` for a relation with a blank operand.
+    """
+
+    id: str
+    kind: str
+    severity: Severity
+    title: Text
+    description: Text
+    message: Text
+    variants: dict[str, Text] = field(factory=dict)
+    relation: dict[str, Any] | None = None
+    example: dict[str, Any] | None = None
+
+    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
+        def text(t: Text) -> Any:
+            return {"zh": t.zh, "en": t.en} if lang is None else t.get(lang)
+
+        out: dict[str, Any] = {
+            "id": self.id,
+            "kind": self.kind,
+            "severity": self.severity.value,
+            "title": text(self.title),
+            "description": text(self.description),
+            "message": text(self.message),
+        }
+        if self.variants:
+            out["variants"] = {k: text(v) for k, v in self.variants.items()}
+        if self.relation is not None:
+            out["relation"] = self.relation
+        return out
+
+
+_NOT_ASSESSABLE = Text(
+    "「{title}」无法核验（{binding}）：{blanks} 为空，空白不计为0。",
+    "“{title}” cannot be assessed ({binding}): {blanks} blank; a blank is not zero.",
+)
+_MISSING_OPERAND = Text(
+    "「{title}」无法核验（{binding}）：{missing} 缺失或无效。",
+    "“{title}” cannot be assessed ({binding}): {missing} missing or invalid.",
+)
+_AS_ZERO = Text(
+    "{message}（其中空白按0计：{blanks}）",
+    "{message} (blanks counted as zero: {blanks})",
+)
+
+
+def _t(zh: str, en: str) -> Text:
+    return Text(zh, en)
+
+
+_STATIC: list[Rule] = [
+    Rule(
+        id="SCHEMA-REQUIRED", kind="schema", severity=Severity.ERROR,
+        title=_t("缺少必填项", "Required item missing"),
+        description=_t("实例缺少模式要求的键（某张表、某一行、某个单元格或报告信息）。文档中确实没有的内容不会被补造。",
+                       "The instance lacks a key the schema requires (a table, a row, a cell or report metadata). Nothing absent from a document is invented."),
+        message=_t("缺少「{label}」。", "“{label}” is missing."),
+    ),
+    Rule(
+        id="SCHEMA-UNKNOWN-KEY", kind="schema", severity=Severity.ERROR,
+        title=_t("未定义的键", "Unknown key"),
+        description=_t("实例中出现了模式未定义的键，通常是拼写错误；模式处处禁止额外的键。",
+                       "The instance has a key the schema does not define, usually a misspelling; the schema forbids extra keys everywhere."),
+        message=_t("「{parent_label}」下不应有键“{key}”。{suggestion}", "“{parent_label}” must not have the key “{key}”. {suggestion}"),
+        variants={"suggestion": _t("是否应为“{candidate}”？", "Did you mean “{candidate}”?")},
+    ),
+    Rule(
+        id="SCHEMA-TYPE", kind="schema", severity=Severity.ERROR,
+        title=_t("类型不符", "Wrong type"),
+        description=_t("非单元格的值类型与模式不符（例如报告年度不是整数、某张表不是对象）。",
+                       "A value that is not a table cell has the wrong type (e.g. the year is not an integer, a table is not an object)."),
+        message=_t("「{label}」应为{expected_type}，实为 {actual}。", "“{label}” should be {expected_type} but is {actual}."),
+    ),
+    Rule(
+        id="SCHEMA-VALUE", kind="schema", severity=Severity.ERROR,
+        title=_t("取值不符", "Value not allowed"),
+        description=_t("值不满足模式的约束（固定值、枚举、格式、范围、长度）。",
+                       "A value breaks a constraint of the schema (constant, enumeration, format, range, length)."),
+        message=_t("「{label}」的值 {actual} 不符合要求：{requirement}。", "“{label}” has the value {actual}, which is not allowed: {requirement}."),
+    ),
+    Rule(
+        id="CELL-TYPE", kind="conformance", severity=Severity.ERROR,
+        title=_t("单元格数值无效", "Invalid cell value"),
+        description=_t("件数为负数或小数、金额为负数，或单元格不是数字也不是空白（null）。",
+                       "A count that is negative or fractional, an amount that is negative, or a cell that is neither a number nor blank (null)."),
+        message=_t("「{label}」应为{requirement}，实为 {actual}。", "“{label}” should be {requirement} but is {actual}."),
+    ),
+    Rule(
+        id="CELL-BLANK", kind="conformance", severity=Severity.WARNING,
+        title=_t("单元格空白", "Blank cell"),
+        description=_t("单元格空白或不是数字（如“/”“—”“无”）。空白不等于0：实例中记为 null，涉及它的勾稽关系无法核验。",
+                       "A cell left blank or not numeric (e.g. “/”, “—”, “无”). Blank is not zero: the instance holds null and relations using it cannot be assessed."),
+        message=_t("「{label}」为空白，不计为0。", "“{label}” is blank; a blank is not zero."),
+        variants={"raw": _t("「{label}」为“{raw}”，不是数字，不计为0。", "“{label}” reads “{raw}”, which is not a number and is not taken as zero.")},
+    ),
+    Rule(
+        id="FMT-EDITION", kind="conformance", severity=Severity.WARNING,
+        title=_t("格式版本与报告年度不符", "Edition does not match the report year"),
+        description=_t("2019、2020年度报告应使用2019年版格式（国办公开办函〔2019〕60号），2021年度起应使用2021年版格式（国办公开办函〔2021〕30号）。",
+                       "Reports on 2019 and 2020 use the 2019 format (国办公开办函〔2019〕60号); reports on 2021 onward use the 2021 format (国办公开办函〔2021〕30号)."),
+        message=_t("{year}年度报告应使用{expected}年版格式，实际为{actual}年版格式。",
+                   "A report on {year} should use the {expected} format, but uses the {actual} format."),
+        variants={"early": _t("{year}年度早于2019年版格式的适用期，不能按{actual}年版格式判定。",
+                              "The year {year} predates the 2019 format; it cannot be judged by the {actual} format.")},
+    ),
+    Rule(
+        id="FMT-SHAPE", kind="conformance", severity=Severity.WARNING,
+        title=_t("表格样式与格式版本不符", "Table layout does not match the edition"),
+        description=_t("表格中出现另一版格式的样式，例如2021年版报告中（六）其他处理只有一行（2019年版样式），或自行增加、改名的行。",
+                       "A table uses the other edition's layout, e.g. a single-row （六）其他处理 (2019 style) in a 2021 report, or rows added or renamed."),
+        message=_t("{edition}年版格式中「（六）其他处理」应分为三项，本报告为单行（2019年版样式）。",
+                   "In the {edition} format “（六）其他处理” has three rows; this report prints a single row (2019 style)."),
+        variants={
+            "split-in-2019": _t("2019年版格式中「（六）其他处理」为单行，本报告分为三项（2021年版样式）。",
+                                "In the 2019 format “（六）其他处理” is one row; this report splits it into three (2021 style)."),
+            "row": _t("表格中有格式未规定的行或块：{detail}。", "The table has a row or block the format does not define: {detail}."),
+        },
+    ),
+    Rule(
+        id="BLANKS-AS-ZERO", kind="conformance", severity=Severity.INFO,
+        title=_t("空白按0计", "Blanks counted as zero"),
+        description=_t("调用者选择把空白单元格按0计算勾稽关系；结果据此得出，并非报告原文。",
+                       "The caller chose to count blank cells as zero in relations; results rest on that choice, not on the report's text."),
+        message=_t("按调用者要求，{count}个空白单元格在勾稽关系中按0计。", "As requested, {count} blank cells were counted as zero in relations."),
+    ),
+]
+
+
+def _relation_rule(decl: dict[str, Any]) -> Rule:
+    return Rule(
+        id=decl["id"], kind="relation", severity=Severity(decl["severity"]),
+        title=Text(**decl["title"]), description=Text(**decl["description"]),
+        message=Text(**decl["message"]),
+        variants={"not-assessable": _NOT_ASSESSABLE, "missing": _MISSING_OPERAND, "as-zero": _AS_ZERO},
+        relation=decl,
+    )
+
+
+_EXTRA: list[Rule] = []
+
+
+def register(rule: Rule) -> Rule:
+    """Add a rule declared by another module (readers, document checks)."""
+    if any(r.id == rule.id for r in _STATIC + _EXTRA):
+        raise ValueError(f"rule id {rule.id} is already declared")
+    _EXTRA.append(rule)
+    _by_id.cache_clear()
+    return rule
+
+
+@functools.cache
+def _relation_rules(edition: str) -> tuple[Rule, ...]:
+    return tuple(_relation_rule(d) for d in schemas.relations_document(edition)["relations"])
+
+
+def rules(edition: str | None = None) -> list[Rule]:
+    """Every rule that applies to ``edition`` (or to any edition), relations first."""
+    editions = (edition,) if edition else schemas.EDITIONS
+    seen: dict[str, Rule] = {}
+    for ed in editions:
+        for rule in _relation_rules(ed):
+            seen.setdefault(rule.id, rule)
+    for rule in _STATIC + _EXTRA:
+        seen.setdefault(rule.id, rule)
+    return list(seen.values())
+
+
+def all_rules() -> list[Rule]:
+    return rules(None)
+
+
+@functools.cache
+def _by_id() -> dict[str, Rule]:
+    return {r.id: r for r in all_rules()}
+
+
+def get(rule_id: str) -> Rule:
+    """The rule with this id (KeyError if none)."""
+    return _by_id()[rule_id]
+
+
+def render_message(key: str, args: dict[str, Any], lang: str = "zh") -> str:
+    """Render the template ``RULE`` or ``RULE:variant`` with ``args`` in ``lang``."""
+    rule_id, _, variant = key.partition(":")
+    rule = get(rule_id)
+    template = rule.variants[variant] if variant else rule.message
+    if variant == "as-zero":
+        inner = render_message(rule_id, args, lang)
+        return template.get(lang).format(message=inner, blanks=_localised(args["blanks"], lang))
+    return template.get(lang).format(**{k: _localised(v, lang) for k, v in args.items()})
+
+
+def _localised(value: Any, lang: str) -> Any:
+    # Arguments may carry both languages as a Text (e.g. a list separator or a type name).
+    if isinstance(value, Text):
+        return value.get(lang)
+    return value

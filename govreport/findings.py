@@ -1,0 +1,135 @@
+"""One finding type for everything the validator or a reader reports.
+
+A finding names the rule (stable id), its severity, the cell or node it is about as an
+RFC 6901 JSON Pointer and as the official Chinese label path, a message (Chinese by
+default, English on request), the expected and actual values, every operand involved,
+and where in the source document the value was read, when known.
+"""
+
+from __future__ import annotations
+
+import enum
+from decimal import Decimal
+from typing import Any
+
+from attrs import define, field
+
+from govreport.location import Location
+
+__all__ = ["Finding", "Operand", "Severity", "json_value"]
+
+
+class Severity(str, enum.Enum):
+    """How serious a finding is. ``error`` makes a report invalid (exit code 1)."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    def label(self, lang: str = "zh") -> str:
+        return _SEVERITY_LABELS[self][0 if lang == "zh" else 1]
+
+
+_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+_SEVERITY_LABELS = {
+    Severity.ERROR: ("错误", "error"),
+    Severity.WARNING: ("警告", "warning"),
+    Severity.INFO: ("提示", "info"),
+}
+
+
+def json_value(value: Any) -> Any:
+    """A value as it should appear in JSON output (decimals as numbers, exactly when possible)."""
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value() and abs(value) < 10**15:
+            return int(value)
+        return float(value)
+    if isinstance(value, tuple):
+        return [json_value(v) for v in value]
+    return value
+
+
+@define(frozen=True, kw_only=True, slots=True)
+class Operand:
+    """One cell taking part in a relation.
+
+    ``role`` is ``"total"`` for the cell the relation checks, ``"term"`` for a cell that
+    contributes ``weight × value`` to the expected total.
+    """
+
+    pointer: str
+    label: str
+    value: Any
+    weight: int = 1
+    role: str = "term"
+    location: Location | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "pointer": self.pointer,
+            "label": self.label,
+            "value": json_value(self.value),
+            "role": self.role,
+            "weight": self.weight,
+        }
+        if self.location is not None:
+            out["location"] = self.location.to_dict()
+        return out
+
+
+@define(frozen=True, kw_only=True, slots=True)
+class Finding:
+    """Something a rule says about one place in a report.
+
+    ``template`` names the message template (the rule id, or ``RULE:variant``) and
+    ``args`` are its named arguments, kept so that the message can be rendered again in
+    another language (:meth:`in_language`).
+    """
+
+    rule: str
+    severity: Severity
+    pointer: str
+    label: str
+    message: str
+    expected: Any = None
+    actual: Any = None
+    operands: tuple[Operand, ...] = ()
+    location: Location | None = None
+    args: dict[str, Any] = field(factory=dict, eq=False, repr=False)
+    template: str = field(default="", eq=False, repr=False)
+    lang: str = field(default="zh", eq=False, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The finding as a JSON-ready object (the ``findings`` items of ``--format json``)."""
+        out: dict[str, Any] = {
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "pointer": self.pointer,
+            "label": self.label,
+            "message": self.message,
+            "expected": json_value(self.expected),
+            "actual": json_value(self.actual),
+            "operands": [o.to_dict() for o in self.operands],
+            "location": self.location.to_dict() if self.location is not None else None,
+        }
+        return out
+
+    def in_language(self, lang: str) -> Finding:
+        """The same finding with its message rendered in ``lang`` (``"zh"`` or ``"en"``)."""
+        from govreport.catalogue import render_message
+
+        if lang == self.lang:
+            return self
+        return Finding(
+            rule=self.rule, severity=self.severity, pointer=self.pointer, label=self.label,
+            message=render_message(self.template or self.rule, self.args, lang),
+            expected=self.expected, actual=self.actual, operands=self.operands,
+            location=self.location, args=self.args, template=self.template, lang=lang,
+        )
+
+    def sort_key(self) -> tuple[int, str, str]:
+        return (self.severity.rank, self.pointer, self.rule)

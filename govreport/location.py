@@ -1,0 +1,95 @@
+"""Where a value came from in a source document.
+
+A :class:`Location` is deliberately format-neutral: text sources fill ``line`` and
+``column``; HTML and DOCX fill ``table``/``row``/``cell`` (and ``line`` for HTML when
+known); PDF fills ``page`` and, for table cells, ``table``/``row``/``cell`` plus the
+cell's position on the page (``x``, ``y`` in PDF points from the top-left corner).
+All numbers are 1-based, as people count them.
+"""
+
+from __future__ import annotations
+
+from attrs import define, field
+
+__all__ = ["Location", "Provenance", "SourceMap"]
+
+@define(frozen=True, kw_only=True, slots=True)
+class Location:
+    """A place in a source document (all fields optional, 1-based)."""
+
+    line: int | None = None
+    column: int | None = None
+    page: int | None = None
+    table: int | None = None
+    row: int | None = None
+    cell: int | None = None
+    x: float | None = field(default=None)
+    y: float | None = field(default=None)
+
+    def to_dict(self) -> dict[str, int | float]:
+        """The non-empty fields, for JSON output."""
+        out: dict[str, int | float] = {}
+        for name in ("line", "column", "page", "table", "row", "cell", "x", "y"):
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = value
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, int | float]) -> Location:
+        return cls(**{k: v for k, v in data.items() if k in _FIELDS})
+
+    def describe(self, lang: str = "zh") -> str:
+        """A short human description, e.g. ``第3页 表2 第4行 第5格`` or ``line 12, column 5``."""
+        parts: list[str] = []
+        if lang == "zh":
+            if self.page is not None:
+                parts.append(f"第{self.page}页")
+            if self.table is not None:
+                parts.append(f"表格{self.table}")
+            if self.row is not None:
+                parts.append(f"第{self.row}行")
+            if self.cell is not None:
+                parts.append(f"第{self.cell}格")
+            if self.line is not None:
+                parts.append(f"第{self.line}行" if self.row is None else f"源码第{self.line}行")
+            if self.column is not None:
+                parts.append(f"第{self.column}列")
+            return " ".join(parts)
+        if self.page is not None:
+            parts.append(f"page {self.page}")
+        if self.table is not None:
+            parts.append(f"table {self.table}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.cell is not None:
+            parts.append(f"cell {self.cell}")
+        if self.line is not None:
+            parts.append(f"line {self.line}" if self.row is None else f"source line {self.line}")
+        if self.column is not None:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts)
+
+_FIELDS = frozenset(("line", "column", "page", "table", "row", "cell", "x", "y"))
+
+
+@define(frozen=True, kw_only=True, slots=True)
+class Provenance:
+    """Where one value of an instance was read: the place and the raw text found there.
+
+    ``raw`` keeps what the source said (``"/"``, ``"—"``, ``"251000元"``…), so a blank or
+    converted cell can always be traced back to the document.
+    """
+
+    location: Location
+    raw: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {"location": self.location.to_dict()}
+        if self.raw is not None:
+            out["raw"] = self.raw
+        return out
+
+
+#: JSON Pointer -> where that value came from.
+SourceMap = dict[str, Provenance]

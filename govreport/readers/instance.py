@@ -1,0 +1,65 @@
+"""Reading a JSON report instance from bytes.
+
+Numbers with a fraction are read as :class:`~decimal.Decimal` (amounts are decimals,
+never binary floats). ``NaN``/``Infinity`` and duplicate keys are refused: they are
+not JSON a report can mean, and silently keeping the last duplicate would be a guess.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from govreport.readers.errors import ReadError
+
+__all__ = ["REPORT_KEYS", "load_instance"]
+
+#: Top-level keys of a report instance; an object with none of them is not a report.
+REPORT_KEYS = frozenset({"edition", "report", "sections", "active_disclosure", "requests", "reviews"})
+
+
+class _Duplicate(ValueError):
+    pass
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _Duplicate(key)
+        out[key] = value
+    return out
+
+
+def _constant(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed")
+
+
+def _where(text: str, pos: int) -> str:
+    line = text.count("\n", 0, pos) + 1
+    column = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    return f"{line}:{column}"
+
+
+def load_instance(data: bytes, name: str) -> dict[str, Any]:
+    """Parse ``data`` as a report instance; raise :class:`ReadError` if it cannot be one."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ReadError(name, "not-json", detail=(f"不是UTF-8编码（第{exc.start}字节）", f"not UTF-8 (byte {exc.start})")) from None
+    try:
+        value = json.loads(text, parse_float=Decimal, object_pairs_hook=_pairs, parse_constant=_constant)
+    except json.JSONDecodeError as exc:
+        raise ReadError(name, "not-json", where=_where(text, exc.pos), detail=exc.msg) from None
+    except _Duplicate as exc:
+        raise ReadError(name, "not-json", detail=(f"重复的键“{exc.args[0]}”", f"duplicate key “{exc.args[0]}”")) from None
+    except (ValueError, RecursionError) as exc:
+        raise ReadError(name, "not-json", detail=str(exc) or type(exc).__name__) from None
+    if not isinstance(value, dict):
+        kind = type(value).__name__
+        raise ReadError(name, "not-a-report", detail=(f"JSON顶层是{kind}而不是对象", f"the JSON is {kind}, not an object"))
+    if not value.keys() & REPORT_KEYS:
+        raise ReadError(name, "not-a-report", detail=("没有 edition、report、requests、reviews 等任何报告键",
+                                                    "none of the keys edition/report/requests/reviews"))
+    return value

@@ -1,0 +1,201 @@
+"""The relations engine: compile the declared relations once, evaluate them fast.
+
+``schema/<edition>/relations.json`` declares each relation as data (see
+``schema/relations.schema.json``). :func:`compile_relations` expands every relation
+into flat *bindings* for one instance shape — a total cell and weighted term cells,
+each an index into the edition's cell list — so evaluating a report is a pass over
+integers and decimals, not a walk of the tree per rule.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from decimal import Decimal
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from attrs import define
+
+from govreport import catalogue, schemas, tables
+from govreport.catalogue import Rule, Text
+
+__all__ = ["Binding", "CellRef", "compile_relations", "evaluate"]
+
+_VAR = re.compile(r"\{([a-z_]+)\}")
+
+
+@define(frozen=True, slots=True)
+class CellRef:
+    """A cell a relation uses: its index in :func:`govreport.tables.cells`, pointer, label."""
+
+    index: int
+    pointer: str
+    label: str
+    cell_type: str = "count"
+
+
+@define(frozen=True, kw_only=True, slots=True)
+class Binding:
+    """One relation for one binding of its variables, ready to evaluate."""
+
+    rule: Rule
+    total: CellRef
+    terms: tuple[tuple[int, CellRef], ...]
+    args: dict[str, Any]
+    binding: Text
+
+
+def _substitute(template: str, values: dict[str, str]) -> str:
+    return _VAR.sub(lambda m: values[m.group(1)], template)
+
+
+def _rows_under(tree: dict[str, tables.Node], root: str, having: str) -> list[str]:
+    """Row pointers at or below ``root`` whose member ``having`` is a cell (document order)."""
+    start = tree.get(root)
+    if start is None:
+        return []
+    member = tree.get(root + "/" + tables.escape(having))
+    if member is not None and member.kind == "cell":
+        return [root]
+    out: list[str] = []
+    for child in start.children:
+        out.extend(_rows_under(tree, root + "/" + tables.escape(child), having))
+    return out
+
+
+def _domain(tree: dict[str, tables.Node], spec: Any) -> list[str]:
+    if isinstance(spec, list):
+        return [str(v) for v in spec]
+    return _rows_under(tree, spec["rows_under"], spec["having"])
+
+
+def _var_label(tree: dict[str, tables.Node], total: str, name: str, value: str, template: str) -> str:
+    # The label of a variable is the title of the node its value names within the total's pointer.
+    prefix_template = template[: template.index("{" + name + "}") + len(name) + 2]
+    prefix = _substitute(prefix_template, {name: value, **_ANY})
+    found = tree.get(prefix)
+    return found.title if found is not None else value
+
+
+class _Anything(dict):  # type: ignore[type-arg]
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+_ANY: dict[str, str] = _Anything()
+
+
+@functools.cache
+def compile_relations(edition: str, shape: tables.Shape = "split") -> tuple[Binding, ...]:
+    """Every binding of every relation of ``edition`` for an instance of ``shape``."""
+    tree = tables.tree(edition, shape)
+    specs = {c.pointer: (i, c) for i, c in enumerate(tables.cells(edition, shape))}
+
+    def ref(ptr: str) -> CellRef:
+        if ptr not in specs:
+            raise ValueError(f"relation refers to {ptr}, which is not a cell of the {edition} schema")
+        i, spec = specs[ptr]
+        return CellRef(i, ptr, spec.label, spec.cell_type)
+
+    out: list[Binding] = []
+    for decl in schemas.relations_document(edition)["relations"]:
+        rule = catalogue.get(decl["id"])
+        names = list(decl["for_each"])
+        domains = [_domain(tree, decl["for_each"][n]) for n in names]
+        for combo in itertools.product(*domains):
+            values = dict(zip(names, combo))
+            total_ptr = _substitute(decl["total"], values)
+            terms: list[tuple[int, CellRef]] = []
+            for term in decl["terms"]:
+                weight = int(term["weight"])
+                if "pointer" in term:
+                    terms.append((weight, ref(_substitute(term["pointer"], values))))
+                    continue
+                cell = _substitute(term["cell"], values)
+                for row in _rows_under(tree, _substitute(term["rows_under"], values), cell):
+                    terms.append((weight, ref(row + "/" + tables.escape(cell))))
+            args: dict[str, Any] = {}
+            var_labels = []
+            for name, value in values.items():
+                lab = _var_label(tree, total_ptr, name, value, decl["total"])
+                args[name] = value
+                args[name + "_label"] = lab
+                var_labels.append(lab)
+            binding = Text("、".join(var_labels), ", ".join(var_labels))
+            out.append(Binding(rule=rule, total=ref(total_ptr), terms=tuple(terms), args=args, binding=binding))
+    return tuple(out)
+
+
+#: Marks an operand the instance does not have at all (absent key or wrong structure).
+MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING"})()
+
+
+def usable(value: Any, cell_type: str) -> bool:
+    """Whether a cell value can take part in arithmetic.
+
+    It must be a number (int, Decimal or float; not bool) that is valid for its cell
+    type: counts are integers ≥ 0, amounts ≥ 0. An invalid value is reported by
+    CELL-TYPE; relations using it are not assessable rather than failing twice.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return False
+    if isinstance(value, Decimal) and not value.is_finite():
+        return False
+    if cell_type == "signed_count":
+        return value == int(value)
+    if value < 0:
+        return False
+    return cell_type != "count" or value == int(value)
+
+
+@define(frozen=True, kw_only=True, slots=True)
+class Outcome:
+    """What evaluating one binding gave.
+
+    ``status`` is ``"pass"``, ``"fail"`` or ``"not_assessable"``; ``blanks`` lists
+    operand cells that were null, ``missing`` those absent or invalid; ``zeroed`` lists
+    blanks that were counted as zero at the caller's request.
+    """
+
+    binding: Binding
+    status: str
+    expected: Any = None
+    actual: Any = None
+    blanks: tuple[CellRef, ...] = ()
+    missing: tuple[CellRef, ...] = ()
+    zeroed: tuple[CellRef, ...] = ()
+    values: tuple[Any, ...] = ()
+
+
+def evaluate(bindings: Iterable[Binding], values: Sequence[Any], *, blanks_as_zero: bool = False) -> list[Outcome]:
+    """Evaluate bindings against the flattened cell values of an instance.
+
+    ``values[i]`` is the value of cell ``i`` (``None`` for blank, :data:`MISSING` for
+    absent). Arithmetic is exact: counts are ints, amounts Decimals.
+    """
+    out: list[Outcome] = []
+    for b in bindings:
+        total_value = values[b.total.index]
+        refs = (b.total,) + tuple(r for _, r in b.terms)
+        raw = [total_value] + [values[r.index] for _, r in b.terms]
+        # Fast path: every operand is an int ≥ 0 (the usual case for counts).
+        if all(type(v) is int for v in raw) and min(raw) >= 0:
+            expected = sum(w * values[r.index] for w, r in b.terms)
+            status = "pass" if expected == total_value else "fail"
+            out.append(Outcome(binding=b, status=status, expected=expected, actual=total_value, values=tuple(raw)))
+            continue
+        blanks = tuple(r for r, v in zip(refs, raw) if v is None)
+        missing = tuple(r for r, v in zip(refs, raw) if v is not None and not usable(v, r.cell_type))
+        if missing and len(missing) == len(refs):
+            continue  # nothing of this binding exists: the schema stage reports the absence
+        if missing or (blanks and not blanks_as_zero):
+            out.append(Outcome(binding=b, status="not_assessable", blanks=blanks, missing=missing, values=tuple(raw)))
+            continue
+        nums = [0 if v is None else v for v in raw]
+        expected = sum(w * v for (w, _), v in zip(b.terms, nums[1:]))
+        status = "pass" if expected == nums[0] else "fail"
+        out.append(Outcome(binding=b, status=status, expected=expected, actual=nums[0],
+                           blanks=(), zeroed=blanks, values=tuple(raw)))
+    return out

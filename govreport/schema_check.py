@@ -1,0 +1,243 @@
+"""The schema stage: is the instance shaped like the edition's JSON Schema?
+
+Validity is decided by a compiled predicate (:mod:`govreport._fastcheck`); only when
+the instance is invalid does jsonschema run, and its errors become readable findings:
+a stable rule id, the JSON Pointer, the official Chinese label, what was expected and
+what was found. Under ``oneOf`` the branch the instance was evidently meant to follow
+is reported, not jsonschema's English summary of every branch.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from typing import Any
+
+import jsonschema
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from govreport import _fastcheck, catalogue, schemas, tables
+from govreport.catalogue import Text
+from govreport.findings import Finding, Severity
+
+__all__ = ["is_valid", "schema_findings", "validator"]
+
+
+def _is_integer(checker: Any, instance: Any) -> bool:
+    if isinstance(instance, bool):
+        return False
+    if isinstance(instance, Decimal):
+        return instance.is_finite() and instance == instance.to_integral_value()
+    if isinstance(instance, float):
+        return instance.is_integer()
+    return isinstance(instance, int)
+
+
+_TYPE_CHECKER = Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer)
+_Validator = jsonschema.validators.extend(Draft202012Validator, type_checker=_TYPE_CHECKER)
+
+
+@functools.cache
+def validator(edition: str) -> jsonschema.protocols.Validator:
+    """The jsonschema validator of ``edition``: offline registry, formats asserted."""
+    schema = schemas.schema(edition)
+    return _Validator(schema, registry=schemas.registry(), format_checker=Draft202012Validator.FORMAT_CHECKER)  # type: ignore[no-any-return]
+
+
+@functools.cache
+def _fast(edition: str) -> Callable[[Any], bool]:
+    return _fastcheck.compile_schema(schemas.schema(edition))
+
+
+def is_valid(instance: Any, edition: str) -> bool:
+    """Whether ``instance`` is valid against the edition's schema (fast)."""
+    return _fast(edition)(instance)
+
+
+_TYPE_NAMES = {
+    "object": Text("对象", "an object"),
+    "array": Text("数组", "an array"),
+    "string": Text("字符串", "a string"),
+    "integer": Text("整数", "an integer"),
+    "number": Text("数值", "a number"),
+    "null": Text("空白(null)", "blank (null)"),
+    "boolean": Text("布尔值", "a boolean"),
+}
+
+_CELL_REQUIREMENTS = {
+    "count": Text("不小于0的整数，或空白(null)", "an integer ≥ 0, or blank (null)"),
+    "signed_count": Text("整数（可为负），或空白(null)", "an integer (may be negative), or blank (null)"),
+    "amount": Text("不小于0的数值，或空白(null)", "a number ≥ 0, or blank (null)"),
+}
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return "“" + (value if len(value) <= 40 else value[:37] + "…") + "”"
+    if isinstance(value, dict):
+        return "{…}"
+    if isinstance(value, list):
+        return "[…]"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+class _Maker:
+    """Builds findings with labels and messages in one language."""
+
+    def __init__(self, edition: str, shape: tables.Shape | None, lang: str) -> None:
+        self.edition = edition
+        self.shape = shape
+        self.lang = lang
+
+    def label(self, ptr: str) -> str:
+        return tables.label(self.edition, ptr, self.shape)
+
+    def make(self, rule: str, ptr: str, args: dict[str, Any], *, template: str = "",
+             expected: Any = None, actual: Any = None) -> Finding:
+        key = template or rule
+        return Finding(
+            rule=rule, severity=catalogue.get(rule).severity, pointer=ptr, label=self.label(ptr),
+            message=catalogue.render_message(key, args, self.lang), expected=expected, actual=actual,
+            args=args, template=key if template else "", lang=self.lang,
+        )
+
+
+def _pointer(error: ValidationError) -> str:
+    return tables.pointer([str(p) for p in error.absolute_path])
+
+
+def _branch_errors(error: ValidationError, edition: str) -> list[ValidationError]:
+    """For a failed oneOf/anyOf: the errors of the branch the instance was meant for."""
+    by_branch: dict[int, list[ValidationError]] = {}
+    for sub in error.context or ():
+        by_branch.setdefault(int(sub.relative_schema_path[0]), []).append(sub)
+    if not by_branch:
+        return []
+    instance = error.instance
+    branches = error.validator_value
+
+    def score(item: tuple[int, list[ValidationError]]) -> tuple[int, int]:
+        index, errors = item
+        declared = set(branches[index].get("properties", {}))
+        if "$ref" in branches[index]:
+            target = branches[index]["$ref"].rsplit("/", 1)[-1]
+            declared |= set(schemas.schema(edition)["$defs"].get(target, {}).get("properties", {}))
+        overlap = len(declared & set(instance)) if isinstance(instance, dict) else 0
+        return (overlap, -len(errors))
+
+    return max(by_branch.items(), key=score)[1]
+
+
+def _flatten(errors: list[ValidationError], edition: str) -> Iterator[ValidationError]:
+    for error in errors:
+        if error.validator in ("oneOf", "anyOf") and error.context:
+            yield from _flatten(_branch_errors(error, edition), edition)
+        else:
+            yield error
+
+
+def schema_findings(instance: Any, edition: str, *, lang: str = "zh") -> list[Finding]:
+    """Readable findings for every schema error of ``instance`` (empty when valid)."""
+    if is_valid(instance, edition):
+        return []
+    shape = tables.shape_of(instance) if isinstance(instance, dict) else None
+    maker = _Maker(edition, shape, lang)
+    out: list[Finding] = []
+    seen: set[tuple[str, str]] = set()
+    for error in _flatten(list(validator(edition).iter_errors(instance)), edition):
+        for finding in _convert(error, maker, edition):
+            key = (finding.rule, finding.pointer)
+            if key not in seen:
+                seen.add(key)
+                out.append(finding)
+    return out
+
+
+def _convert(error: ValidationError, maker: _Maker, edition: str) -> Iterator[Finding]:
+    ptr = _pointer(error)
+    kw = error.validator
+    if kw == "required":
+        present = error.instance if isinstance(error.instance, dict) else {}
+        for key in error.validator_value:
+            if key not in present:
+                child = ptr + "/" + tables.escape(key)
+                yield maker.make("SCHEMA-REQUIRED", child, {"label": maker.label(child)}, expected=key)
+        return
+    if kw == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        for key in error.instance:
+            if key in allowed:
+                continue
+            child = ptr + "/" + tables.escape(key)
+            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            suggestion = (
+                Text(*(catalogue.get("SCHEMA-UNKNOWN-KEY").variants["suggestion"].get(lg).format(candidate=close[0])
+                       for lg in ("zh", "en")))
+                if close else ""
+            )
+            yield maker.make(
+                "SCHEMA-UNKNOWN-KEY", child,
+                {"parent_label": maker.label(ptr) or "报告", "key": key, "suggestion": suggestion},
+                expected=close[0] if close else None, actual=key,
+            )
+        return
+    node = tables.node(edition, ptr, maker.shape)
+    if node is not None and node.kind == "cell" and kw in ("type", "minimum"):
+        requirement = _CELL_REQUIREMENTS[node.cell_type or "count"]
+        yield maker.make(
+            "CELL-TYPE", ptr, {"label": maker.label(ptr), "requirement": requirement, "actual": _show(error.instance)},
+            expected=requirement.get(maker.lang), actual=error.instance,
+        )
+        return
+    if kw == "type":
+        names = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        expected_type = Text(
+            "或".join(_TYPE_NAMES[n].zh for n in names), " or ".join(_TYPE_NAMES[n].en for n in names)
+        )
+        yield maker.make(
+            "SCHEMA-TYPE", ptr,
+            {"label": maker.label(ptr) or "报告", "expected_type": expected_type, "actual": _show(error.instance)},
+            expected=expected_type.get(maker.lang), actual=_json_safe(error.instance),
+        )
+        return
+    requirement = _requirement(kw, error.validator_value)
+    yield maker.make(
+        "SCHEMA-VALUE", ptr,
+        {"label": maker.label(ptr) or "报告", "actual": _show(error.instance), "requirement": requirement},
+        expected=requirement.get(maker.lang), actual=_json_safe(error.instance),
+    )
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, (dict, list)):
+        return None
+    return value
+
+
+def _requirement(keyword: str, value: Any) -> Text:
+    if keyword == "const":
+        return Text(f"应为 {_show(value)}", f"must be {_show(value)}")
+    if keyword == "enum":
+        options = "、".join(_show(v) for v in value)
+        return Text(f"应为 {options} 之一", f"must be one of {', '.join(_show(v) for v in value)}")
+    if keyword == "minimum":
+        return Text(f"不小于 {value}", f"at least {value}")
+    if keyword == "maximum":
+        return Text(f"不大于 {value}", f"at most {value}")
+    if keyword == "minLength":
+        return Text("不能为空", "must not be empty")
+    if keyword in ("pattern", "format"):
+        return Text("格式应为 YYYY-MM-DD 的有效日期" if value == "date" or "0[1-9]" in str(value) else f"格式不符（{value}）",
+                    "must be a valid date YYYY-MM-DD" if value == "date" or "0[1-9]" in str(value) else f"wrong format ({value})")
+    if keyword == "minProperties":
+        return Text("不能为空对象", "must not be empty")
+    if keyword in ("oneOf", "anyOf"):
+        return Text("结构不符合任何一种允许的样式", "matches none of the allowed layouts")
+    return Text(f"不满足 {keyword} 约束", f"breaks the {keyword} constraint")
