@@ -1,0 +1,176 @@
+"""The ``govreport`` command.
+
+Exit codes (the same for every command):
+
+* 0 — no errors (warnings and info may be present);
+* 1 — at least one file has error findings;
+* 2 — unusable input: a file cannot be read, is not JSON / not a supported document,
+  or is not a report; also wrong command-line usage. With several files, the worst
+  code wins (2 over 1 over 0).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from govreport import __version__, catalogue, schemas
+from govreport.api import read
+from govreport.readers.errors import ReadError
+from govreport.validate import Validator
+from govreport.writers import json as json_writer
+from govreport.writers import text as text_writer
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE = 0, 1, 2
+
+_EPILOG = """\
+退出码 / exit codes:
+  0  没有错误（可能有警告或提示） / no errors (warnings or info may be present)
+  1  至少一个文件有错误 / at least one file has errors
+  2  输入无法使用：无法读取、不是JSON或受支持的文档、不是年度报告；或命令行用法错误
+     unusable input (unreadable, not JSON or a supported document, not a report) or bad usage
+多个文件时取最严重者（2 > 1 > 0）/ with several files the worst code wins (2 > 1 > 0).
+"""
+
+
+def _use_colour(choice: str, stream: TextIO) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never":
+        return False
+    return stream.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _add_output_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="输出格式 / output format: text (default) or json (one object per file, JSON Lines)")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="消息语言 / message language (default zh)")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                   help="颜色 / colour in text output (default: on a terminal, unless NO_COLOR is set)")
+
+
+def _add_validation_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--edition", choices=schemas.EDITIONS,
+                   help="按指定格式版本校验 / validate against this edition (default: the instance's own, else inferred)")
+    p.add_argument("--blanks-as-zero", action="store_true",
+                   help="勾稽关系中空白按0计（结果会注明）/ count blank cells as zero in relations (findings say so)")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="显示提示级发现和参与计算的单元格 / show info findings and relation operands")
+    _add_output_options(p)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="govreport",
+        description="政府信息公开工作年度报告：读取、校验、输出 / read and validate government information disclosure annual reports",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"govreport {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = sub.add_parser(
+        "check", help="读取并校验报告 / read and validate report files",
+        description="读取报告（JSON实例或 .txt .md .html .htm .docx .pdf 文档）并校验：模式、勾稽关系、格式规范。"
+                    " / Read reports (JSON instances or .txt .md .html .htm .docx .pdf documents) and validate them.",
+        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_validation_options(check)
+
+    validate = sub.add_parser(
+        "validate", help="只校验JSON实例 / validate JSON instances only",
+        description="按JSON模式和勾稽关系校验JSON实例文件（不读取其他格式）。"
+                    " / Validate JSON instance files against the schema and relations only.",
+        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_validation_options(validate)
+
+    schema = sub.add_parser("schema", help="输出JSON模式 / print the JSON Schema",
+                            description="输出某一格式版本的JSON模式。 / Print the JSON Schema of an edition.")
+    schema.add_argument("--edition", choices=schemas.EDITIONS, default=schemas.EDITIONS[-1])
+    schema.add_argument("--relations", action="store_true", help="输出勾稽关系声明文件 / print the relations file instead")
+
+    rules = sub.add_parser("rules", help="规则目录 / the rule catalogue",
+                           description="列出全部规则：编号、级别、说明。 / List every rule: id, severity, description.")
+    rules.add_argument("--edition", choices=schemas.EDITIONS)
+    _add_output_options(rules)
+    return parser
+
+
+def _check(args: argparse.Namespace, out: TextIO, json_only: bool) -> int:
+    validator = Validator(lang=args.lang, blanks_as_zero=args.blanks_as_zero)
+    colour = _use_colour(args.color, out)
+    worst = EXIT_OK
+    for name in args.files:
+        try:
+            if json_only and not _is_json_file(name):
+                raise ReadError(name, "not-json", detail=("validate 只接受JSON实例，请用 check", "validate takes JSON instances; use check"))
+            reading = read(name, lang=args.lang)
+            result = validator.run(reading.instance, args.edition, source_map=reading.source_map, extra=reading.findings)
+        except ReadError as error:
+            worst = max(worst, EXIT_UNUSABLE)
+            if args.format == "json":
+                out.write(json_writer.dumps(json_writer.error_object(name, error, lang=args.lang)) + "\n")
+            else:
+                out.write(text_writer.format_error(error, lang=args.lang, color=colour) + "\n")
+            continue
+        worst = max(worst, EXIT_OK if result.valid else EXIT_ERRORS)
+        if args.format == "json":
+            out.write(json_writer.dumps(json_writer.result_object(name, result, lang=args.lang)) + "\n")
+        else:
+            out.write(text_writer.format_result(name, result, lang=args.lang, color=colour, verbose=args.verbose) + "\n")
+    return worst
+
+
+def _is_json_file(name: str) -> bool:
+    if name.lower().endswith(".json"):
+        return True
+    try:
+        with open(name, "rb") as handle:
+            return handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
+    except OSError:
+        return True  # let read() report the real problem with the file
+
+
+def _rules(args: argparse.Namespace, out: TextIO) -> int:
+    items = catalogue.rules(args.edition)
+    if args.format == "json":
+        out.write(json_writer.dumps([r.to_dict() for r in items], indent=2) + "\n")
+        return EXIT_OK
+    colour = _use_colour(args.color, out)
+    for rule in items:
+        out.write(f"{text_writer._paint(rule.id, '1', colour)}  [{rule.severity.label(args.lang)}]  "
+                  f"{rule.title.get(args.lang)}\n    {rule.description.get(args.lang)}\n")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    stream = out or sys.stdout
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command in ("check", "validate"):
+            return _check(args, stream, json_only=args.command == "validate")
+        if args.command == "schema":
+            doc = schemas.relations_document(args.edition) if args.relations else schemas.schema(args.edition)
+            stream.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+            return EXIT_OK
+        if args.command == "rules":
+            return _rules(args, stream)
+    except BrokenPipeError:
+        # Output piped into `head` and closed early: not an error of ours.
+        sys.stderr.close()
+        return EXIT_OK
+    return EXIT_UNUSABLE
+
+
+def entry() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

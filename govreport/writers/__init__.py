@@ -1,0 +1,1 @@
+"""Writers only format: validation results as text or JSON, instances as tables."""
