@@ -17,7 +17,7 @@ from typing import Any
 
 from attrs import define, field
 
-from govreport import catalogue, relations, schema_check, schemas, tables
+from govreport import catalogue, engine, schema_check, schemas, tables
 from govreport.catalogue import Text
 from govreport.findings import Finding, Operand, Severity
 from govreport.location import Provenance
@@ -110,9 +110,9 @@ def _row_plan(edition: str, shape: tables.Shape) -> tuple[tuple[tuple[str, ...],
 def flatten(instance: Mapping[str, Any], edition: str, shape: tables.Shape) -> list[Any]:
     """The value of every table cell in :func:`govreport.tables.cells` order.
 
-    Absent cells are :data:`govreport.relations.MISSING`; blanks are ``None``.
+    Absent cells are :data:`govreport.engine.MISSING`; blanks are ``None``.
     """
-    missing = relations.MISSING
+    missing = engine.MISSING
     out: list[Any] = [missing] * len(tables.cells(edition, shape))
     for path, cols in _row_plan(edition, shape):
         node: Any = instance
@@ -193,8 +193,18 @@ class Validator:
         out: list[Finding] = []
         counts: dict[str, list[int]] = {}
         zeroed: set[str] = set()
-        bindings = relations.compile_relations(edition, shape)
-        for outcome in relations.evaluate(bindings, values, blanks_as_zero=self.blanks_as_zero):
+        bindings = engine.compile_relations(edition, shape)
+        fails = engine.failing(bindings, values)
+        if fails is not None:
+            # Every cell is a plain count: tally passes without building outcomes.
+            for b in bindings:
+                counts.setdefault(b.rule.id, [0, 0, 0])[0] += 1
+            for i in fails:
+                counts[bindings[i].rule.id][0] -= 1
+            outcomes = engine.evaluate([bindings[i] for i in fails], values)
+        else:
+            outcomes = engine.evaluate(bindings, values, blanks_as_zero=self.blanks_as_zero)
+        for outcome in outcomes:
             rule = outcome.binding.rule
             tally = counts.setdefault(rule.id, [0, 0, 0])
             if outcome.status == "pass":
@@ -219,7 +229,7 @@ class Validator:
             ))
         return out
 
-    def _operands(self, outcome: relations.Outcome, source_map: Mapping[str, Provenance]) -> tuple[Operand, ...]:
+    def _operands(self, outcome: engine.Outcome, source_map: Mapping[str, Provenance]) -> tuple[Operand, ...]:
         b = outcome.binding
         refs = [(0, b.total, "total")] + [(w, r, "term") for w, r in b.terms]
         out = []
@@ -227,13 +237,13 @@ class Validator:
             prov = source_map.get(ref.pointer)
             out.append(Operand(
                 pointer=ref.pointer, label=ref.label,
-                value=None if value is relations.MISSING else value,
+                value=None if value is engine.MISSING else value,
                 weight=1 if role == "total" else weight, role=role,
                 location=prov.location if prov else None,
             ))
         return tuple(out)
 
-    def _failure(self, outcome: relations.Outcome, source_map: Mapping[str, Provenance]) -> Finding:
+    def _failure(self, outcome: engine.Outcome, source_map: Mapping[str, Provenance]) -> Finding:
         b = outcome.binding
         term_values = [(w, v) for (w, _), v in zip(b.terms, outcome.values[1:])]
         args: dict[str, Any] = dict(b.args)
@@ -255,7 +265,7 @@ class Validator:
             operands=self._operands(outcome, source_map), args=args, template=template, lang=self.lang,
         )
 
-    def _not_assessable(self, outcome: relations.Outcome, source_map: Mapping[str, Provenance]) -> Finding:
+    def _not_assessable(self, outcome: engine.Outcome, source_map: Mapping[str, Provenance]) -> Finding:
         b = outcome.binding
         args: dict[str, Any] = {"title": b.rule.title, "binding": b.binding}
         if outcome.missing:

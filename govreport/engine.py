@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -167,6 +169,64 @@ class Outcome:
     missing: tuple[CellRef, ...] = ()
     zeroed: tuple[CellRef, ...] = ()
     values: tuple[Any, ...] = ()
+
+
+def _getter(indices: list[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    if not indices:
+        return lambda values: ()
+    if len(indices) == 1:
+        i = indices[0]
+        return lambda values: (values[i],)
+    return operator.itemgetter(*indices)  # type: ignore[return-value]
+
+
+_Getter = Callable[[Sequence[Any]], tuple[Any, ...]]
+
+
+@define(frozen=True, slots=True)
+class _Plan:
+    used: _Getter  # every cell any binding reads
+    steps: tuple[tuple[int, _Getter, _Getter], ...]  # (total index, +1 terms, −1 terms)
+
+
+_PLANS: dict[int, tuple[tuple[Binding, ...], _Plan | None]] = {}
+
+
+def _plan(bindings: tuple[Binding, ...]) -> _Plan | None:
+    """C-level getters per binding, or None when some weight is not ±1.
+
+    Cached by identity: :func:`compile_relations` returns the same tuple for the same
+    shape, and the tuple is kept alive beside its plan.
+    """
+    cached = _PLANS.get(id(bindings))
+    if cached is not None and cached[0] is bindings:
+        return cached[1]
+    plan: _Plan | None = None
+    if bindings and all(w in (1, -1) for b in bindings for w, _ in b.terms):
+        used = sorted({b.total.index for b in bindings} | {r.index for b in bindings for _, r in b.terms})
+        plan = _Plan(used=_getter(used), steps=tuple(
+            (b.total.index, _getter([r.index for w, r in b.terms if w == 1]),
+             _getter([r.index for w, r in b.terms if w == -1]))
+            for b in bindings
+        ))
+    _PLANS[id(bindings)] = (bindings, plan)
+    return plan
+
+
+def failing(bindings: tuple[Binding, ...], values: Sequence[Any]) -> list[int] | None:
+    """Indices of the bindings that fail, when every operand is a plain int ≥ 0; else None.
+
+    This is the fast path for the common case (a complete report of counts): a few
+    C-level sums per binding, no objects built. Callers fall back to :func:`evaluate`
+    when it returns None, and use :func:`evaluate` to describe the failures.
+    """
+    plan = _plan(bindings)
+    if plan is None:
+        return None
+    operands = plan.used(values)
+    if not all(type(v) is int for v in operands) or min(operands) < 0:
+        return None
+    return [i for i, (total, pos, neg) in enumerate(plan.steps) if values[total] != sum(pos(values)) - sum(neg(values))]
 
 
 def evaluate(bindings: Iterable[Binding], values: Sequence[Any], *, blanks_as_zero: bool = False) -> list[Outcome]:
