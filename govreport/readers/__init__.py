@@ -1,0 +1,317 @@
+"""Readers: bytes of any supported format -> the neutral :class:`Document` model.
+
+Public entry points:
+
+* :func:`read_document` -- read a file (path) or bytes into a :class:`Document`;
+* :func:`sniff` -- tell the media type from the content.
+
+The format is decided by the *content*, not the file name: reports are downloaded
+from CMSs that serve HTML as ``.doc``, save PDFs as ``.html``, or strip extensions.
+The extension only breaks the tie between plain text and Markdown, which read the
+same way anyway. Anything that is not one of the supported formats is refused with a
+:class:`ReadError` naming the file -- a wrong guess would silently produce an empty
+report, which is worse than a clear "this is a ZIP archive".
+
+Readers only *extract*; finding report structure is the next stage's job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import zipfile
+
+from govreport.readers.document import Cell, Document, Line, Table
+from govreport.readers.errors import MESSAGES, MissingExtra, ReadError
+
+__all__ = [
+    "DOCX",
+    "HTML",
+    "JSON",
+    "MARKDOWN",
+    "MAX_BYTES",
+    "MEDIA_TYPES",
+    "MESSAGES",
+    "PDF",
+    "TEXT",
+    "Cell",
+    "Document",
+    "Line",
+    "MissingExtra",
+    "ReadError",
+    "Table",
+    "read_document",
+    "sniff",
+]
+
+TEXT = "text/plain"
+MARKDOWN = "text/markdown"
+HTML = "text/html"
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+JSON = "application/json"
+MEDIA_TYPES = (TEXT, MARKDOWN, HTML, PDF, DOCX, JSON)
+
+#: Inputs larger than this are refused ("too-large"). Real reports are well under
+#: 10 MB even as PDFs with images; the limit protects batch runs from stray archives.
+MAX_BYTES = 50 * 1024 * 1024
+
+#: Short names accepted for ``media_type`` (e.g. from a ``--format`` option).
+_ALIASES = {
+    "text": TEXT,
+    "txt": TEXT,
+    "plain": TEXT,
+    "md": MARKDOWN,
+    "markdown": MARKDOWN,
+    "html": HTML,
+    "htm": HTML,
+    "pdf": PDF,
+    "docx": DOCX,
+    "json": JSON,
+}
+
+_MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mdown", ".mkd")
+_TEXT_EXTENSIONS = (".txt", ".text")
+
+#: How much of the start of a file is examined for text markers.
+_HEAD = 4096
+
+# Tags a real HTML document (or fragment) starts with, after blanks, comments and an
+# XML declaration. A bare ``<p`` is only accepted when followed by a tag delimiter.
+_HTML_START = re.compile(
+    rb"<(?:!doctype\s+html|html|head|body|meta|title|table|p|div|span|br|h[1-6]|center|font|style|script|link|article|section|form|ul|ol|li)[\s/>]",
+    re.IGNORECASE,
+)
+# Markers that make a file HTML wherever they are in the first few KB (crawler
+# output sometimes puts a few header lines before the page).
+_HTML_ANYWHERE = re.compile(rb"<!doctype\s+html|<html[\s>]|<body[\s>]", re.IGNORECASE)
+_LEADING_JUNK = re.compile(rb"\A(?:\s+|<!--.*?-->|<\?xml[^>]*\?>)*", re.DOTALL)
+
+_MARKDOWN_HINTS = re.compile(r"^(?:#{1,6}\s|\s*\|?\s*:?-{3,}:?\s*\|)", re.MULTILINE)
+
+# Magic numbers of things people mistake for reports (with a readable name).
+_MAGIC: tuple[tuple[bytes, tuple[str, str]], ...] = (
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        (
+            "旧版Office/WPS文档（.doc/.wps/.xls，OLE2），请另存为.docx或PDF",
+            "legacy Office/WPS document (.doc/.wps/.xls, OLE2); save it as .docx or PDF",
+        ),
+    ),
+    (b"{\\rtf", ("RTF文档，请另存为.docx或PDF", "RTF; save it as .docx or PDF")),
+    (b"\x89PNG\r\n\x1a\n", ("PNG图片", "PNG image")),
+    (b"\xff\xd8\xff", ("JPEG图片", "JPEG image")),
+    (b"GIF87a", ("GIF图片", "GIF image")),
+    (b"GIF89a", ("GIF图片", "GIF image")),
+    (b"II*\x00", ("TIFF图片", "TIFF image")),
+    (b"MM\x00*", ("TIFF图片", "TIFF image")),
+    (b"\x7fELF", ("可执行文件（ELF）", "executable (ELF)")),
+    (b"\x1f\x8b", ("gzip压缩包", "gzip archive")),
+    (b"7z\xbc\xaf\x27\x1c", ("7z压缩包", "7z archive")),
+    (b"Rar!\x1a\x07", ("RAR压缩包", "RAR archive")),
+    (b"AT&TFORM", ("DjVu文档", "DjVu document")),
+)
+
+_CONTROL = frozenset(range(9)) | frozenset(range(14, 27)) | frozenset(range(28, 32)) | {127}
+
+
+_BLANK = b" \t\r\n\x0c\x00"
+
+
+def _blank(data: bytes) -> bool:
+    """No content at all: nothing but a byte-order mark and whitespace."""
+    head = data[:4096]
+    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        if head.startswith(bom):
+            head = head[len(bom) :]
+            break
+    return not head.strip(_BLANK) and not data[4096:].strip(_BLANK)
+
+
+def _display(name: str) -> str:
+    return name or "<bytes>"
+
+
+def sniff(data: bytes, name: str = "") -> str:
+    """The media type of ``data``, decided by content; ``name`` only breaks ties.
+
+    Returns one of :data:`MEDIA_TYPES`. Raises :class:`ReadError` (``empty``,
+    ``unsupported``, ``binary``, ``corrupt``) for content that is none of them.
+    """
+    shown = _display(name)
+    if _blank(data):
+        raise ReadError(shown, "empty")
+    if b"%PDF-" in data[:1024]:  # the spec tolerates junk before the header
+        return PDF
+    if data[:4] in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08"):
+        return _sniff_zip(data, shown, name)
+    for magic, label in _MAGIC:
+        if data.startswith(magic):
+            raise ReadError(shown, "unsupported", format=label)
+    if data[8:12] == b"WEBP" and data.startswith(b"RIFF"):
+        raise ReadError(shown, "unsupported", format=("WebP图片", "WebP image"))
+
+    head = _text_head(data)
+    if head is None:
+        raise ReadError(shown, "binary")
+    start = _LEADING_JUNK.match(head)
+    body = head[start.end() if start else 0 :]
+    if body.startswith(b"{") and _is_json(data):
+        return JSON
+    if _HTML_START.match(body) or _HTML_ANYWHERE.search(head):
+        return HTML
+    lower = name.lower()
+    if lower.endswith(_MARKDOWN_EXTENSIONS):
+        return MARKDOWN
+    if lower.endswith(_TEXT_EXTENSIONS):
+        return TEXT
+    if "." not in os.path.basename(lower) or not lower:
+        sample = head.decode("utf-8", "ignore")
+        if len(_MARKDOWN_HINTS.findall(sample)) >= 2:
+            return MARKDOWN
+    return TEXT
+
+
+def _text_head(data: bytes) -> bytes | None:
+    """The start of ``data`` as ASCII-compatible bytes, or None if it looks binary.
+
+    UTF-16/32 (with a BOM) is transcoded so the ASCII markers can be found. Text
+    has no NUL bytes and very few control characters; binary formats have many.
+    """
+    head = data[:_HEAD]
+    for bom, codec in (
+        (b"\xff\xfe\x00\x00", "utf-32-le"),
+        (b"\x00\x00\xfe\xff", "utf-32-be"),
+        (b"\xff\xfe", "utf-16-le"),
+        (b"\xfe\xff", "utf-16-be"),
+    ):
+        if head.startswith(bom):
+            return head[len(bom) :].decode(codec, "ignore").encode("utf-8")
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    if b"\x00" in head:
+        return None
+    control = sum(1 for byte in head if byte in _CONTROL)
+    if control > max(2, len(head) // 100):
+        return None
+    return head
+
+
+def _is_json(data: bytes) -> bool:
+    try:
+        value = json.loads(data)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(value, dict)
+
+
+def _sniff_zip(data: bytes, shown: str, name: str) -> str:
+    media = "DOCX" if name.lower().endswith(".docx") else "ZIP"
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as error:
+        raise ReadError(shown, "corrupt", media=media, detail=str(error) or type(error).__name__) from None
+    if "word/document.xml" in names:
+        return DOCX
+    label: tuple[str, str]
+    if "xl/workbook.xml" in names:
+        label = ("Excel表格（.xlsx）", "Excel workbook (.xlsx)")
+    elif "ppt/presentation.xml" in names:
+        label = ("PowerPoint演示文稿（.pptx）", "PowerPoint presentation (.pptx)")
+    elif any(n.lower() == "ofd.xml" for n in names):
+        label = ("OFD版式文档，请另存为PDF", "OFD document; save it as PDF")
+    elif "mimetype" in names and "content.xml" in names:
+        label = ("OpenDocument文档（.odt/.ods）", "OpenDocument file (.odt/.ods)")
+    else:
+        label = ("ZIP压缩包", "ZIP archive")
+    raise ReadError(shown, "unsupported", format=label)
+
+
+def read_document(
+    source: str | os.PathLike[str] | bytes,
+    *,
+    name: str | None = None,
+    media_type: str | None = None,
+) -> Document:
+    """Read a report document from a path (``str``/``PathLike``) or from raw bytes.
+
+    A ``str`` is always a path, never document text: pass text as bytes.
+    ``name`` names the input in messages and becomes ``Document.name`` (default: the
+    file's base name for a path -- messages then show the path as given -- and ``""``
+    for bytes, shown as ``<bytes>`` in messages). ``media_type`` (a full media type or
+    a short name such as ``"pdf"``) skips sniffing. JSON is read as text lines; report
+    instances are loaded elsewhere. Unusable input raises :class:`ReadError`; a
+    missing optional dependency raises :class:`MissingExtra`.
+    """
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+        shown = _display(name or "")
+        doc_name = name or ""
+        if len(data) > MAX_BYTES:
+            raise ReadError(shown, "too-large", size=len(data), limit=MAX_BYTES)
+    else:
+        path = os.fspath(source)
+        shown = name or path
+        doc_name = name or os.path.basename(path)
+        data = _read_file(path, shown)
+    if _blank(data):
+        raise ReadError(shown, "empty")
+
+    if media_type is None:
+        media = sniff(data, doc_name or shown)
+    else:
+        media = _ALIASES.get(media_type.lower(), media_type.lower())
+        if media not in MEDIA_TYPES:
+            raise ReadError(shown, "unsupported", format=media_type)
+    digest = hashlib.sha256(data).hexdigest()
+    reader_name = doc_name
+
+    if media == HTML:
+        from govreport.readers.html import read_html
+
+        return _renamed(read_html(data, name=shown, sha256=digest), reader_name)
+    if media == PDF:
+        from govreport.readers.pdf import read_pdf
+
+        return _renamed(read_pdf(data, name=shown, sha256=digest), reader_name)
+    if media == DOCX:
+        from govreport.readers.docx import read_docx
+
+        return _renamed(read_docx(data, name=shown, sha256=digest), reader_name)
+    from govreport.readers.text import read_text
+
+    return _renamed(read_text(data, name=shown, sha256=digest, media_type=media), reader_name)
+
+
+def _renamed(document: Document, name: str) -> Document:
+    """Readers get the *display* name for their errors; the Document gets the file name."""
+    if document.name == name:
+        return document
+    from attrs import evolve
+
+    return evolve(document, name=name)
+
+
+def _read_file(path: str, shown: str) -> bytes:
+    try:
+        size = os.stat(path).st_size
+    except FileNotFoundError:
+        raise ReadError(shown, "not-found") from None
+    except OSError as error:
+        raise ReadError(shown, "unreadable", detail=error.strerror or str(error)) from None
+    if os.path.isdir(path):
+        raise ReadError(shown, "unreadable", detail=("是目录", "it is a directory"))
+    if size > MAX_BYTES:
+        raise ReadError(shown, "too-large", size=size, limit=MAX_BYTES)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as error:
+        raise ReadError(shown, "unreadable", detail=error.strerror or str(error)) from None
+    if len(data) > MAX_BYTES:  # grew while we looked, or a special file
+        raise ReadError(shown, "too-large", size=len(data), limit=MAX_BYTES)
+    return data

@@ -1,0 +1,71 @@
+"""The neutral document model every reader produces.
+
+Readers only *extract*: they turn bytes into a :class:`Document` made of text lines and
+table grids, each piece carrying its :class:`~govreport.location.Location`. Finding the
+report's structure (sections, tables 2-4, cells) is a separate stage
+(:mod:`govreport.extract`) that works on this model whatever the source format was.
+"""
+
+from __future__ import annotations
+
+from attrs import define, field
+
+from govreport.location import Location
+
+__all__ = ["Cell", "Document", "Line", "Table"]
+
+
+@define(frozen=True, kw_only=True, slots=True)
+class Line:
+    """One line of running text, as the source lays it out.
+
+    For plain text and Markdown this is a physical line of the file; for HTML/DOCX
+    a block element (paragraph, heading, list item, ``<br>``-separated line); for PDF
+    a visual line of text outside the tables.
+    """
+
+    text: str
+    location: Location
+
+
+@define(frozen=True, kw_only=True, slots=True)
+class Cell:
+    """One position of a table grid.
+
+    Merged cells are expanded: every grid position covered by a ``rowspan``/``colspan``
+    (or DOCX ``vMerge``/``gridSpan``, or a PDF merged region) holds a cell with the
+    origin's text and ``spanned=True``; the origin itself has ``spanned=False``.
+    ``text`` keeps internal line breaks as ``\\n``.
+    """
+
+    text: str
+    location: Location
+    spanned: bool = False
+
+
+@define(frozen=True, kw_only=True, slots=True)
+class Table:
+    """A rectangular grid of cells (rows padded to the same width)."""
+
+    rows: tuple[tuple[Cell, ...], ...]
+    location: Location
+
+
+@define(frozen=True, kw_only=True, slots=True)
+class Document:
+    """A source document as a sequence of blocks in reading order."""
+
+    blocks: tuple[Line | Table, ...]
+    media_type: str
+    sha256: str
+    name: str = ""
+    encoding: str | None = None
+    title: str | None = None
+    metadata: dict[str, str] = field(factory=dict)
+
+    def lines(self) -> list[Line]:
+        """The text lines only (tables left out)."""
+        return [b for b in self.blocks if isinstance(b, Line)]
+
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]

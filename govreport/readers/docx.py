@@ -1,0 +1,297 @@
+"""Word (.docx) files: body paragraphs become :class:`Line`\\ s, tables :class:`Table`\\ s.
+
+Needs the optional extra ``docx`` (python-docx, which brings lxml); without it
+:class:`~govreport.readers.errors.MissingExtra` is raised. python-docx opens and
+checks the package; the body is then walked on the underlying WordprocessingML,
+because ``table.cell(r, c)`` returns the *same* cell object for every position a
+merged cell covers without saying which position is the origin -- exactly what the
+structure stage needs to know.
+
+Reading order. The body's children in order: ``w:p`` -> line(s), ``w:tbl`` -> table;
+content controls (``w:sdt``) and ``w:customXml`` wrappers are looked through.
+Headers, footers, footnotes, comments, text boxes (``w:txbxContent``), drawings and
+the fallback half of ``mc:AlternateContent`` are ignored; deleted tracked changes
+(``w:del``, ``w:moveFrom``) and field instructions (``PAGE``...) are left out, field
+results and inserted text are kept. ``w:br``/``w:cr`` inside a paragraph start a new
+line; ``w:tab`` is a tab. Paragraph text is kept as written (no trimming or width
+normalisation -- the structure stage does that); whitespace-only paragraphs produce
+no line.
+
+Locations. A line's ``Location.line`` is the paragraph's 1-based index among the
+paragraphs read in reading order *outside data tables* (empty paragraphs count, so
+the number identifies the paragraph in the file; several lines of one paragraph split
+by ``w:br`` share it). DOCX has no stable page numbers, so ``page`` is not set.
+Cells have ``table``/``row``/``cell``; ``table`` counts emitted tables in order.
+
+Table grid. Horizontal merges (``w:gridSpan``, legacy ``w:hMerge``) and vertical ones
+(``w:vMerge`` restart/continue) are expanded: every covered position holds the
+origin's text with ``spanned=True``; ``w:gridBefore``/``w:gridAfter`` leave empty
+positions. Grid columns and rows in which no cell starts are dropped and rows are
+padded to the same width (as for HTML). Cell text is its paragraphs joined with
+``\\n`` (empty paragraphs left out). A table that contains a nested table, or whose
+grid is a single column, is layout: its cells' content is emitted in order as
+lines and tables instead (as for HTML), so data tables inside frames are found.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import Any
+
+from govreport.location import Location
+from govreport.readers.document import Cell, Document, Line, Table
+from govreport.readers.errors import MissingExtra, ReadError
+
+__all__ = ["read_docx"]
+
+MAX_GRID_SPAN = 1000
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_P = _W + "p"
+_TBL = _W + "tbl"
+_TR = _W + "tr"
+_TC = _W + "tc"
+_T = _W + "t"
+_VAL = _W + "val"
+_WRAPPERS = frozenset((_W + "sdt", _W + "customXml", _W + "sdtContent", _W + "smartTag"))
+#: Subtrees of a paragraph whose text is not part of the running text.
+_SKIP_IN_PARAGRAPH = frozenset(
+    (
+        _W + "pPr",
+        _W + "rPr",
+        _W + "del",
+        _W + "moveFrom",
+        _W + "delText",
+        _W + "instrText",
+        _W + "delInstrText",
+        _W + "drawing",
+        _W + "pict",
+        _W + "object",
+        _W + "txbxContent",
+        _W + "fldData",
+        _W + "footnoteReference",
+        _W + "endnoteReference",
+        _W + "commentReference",
+        _MC + "Fallback",
+    )
+)
+_BREAKS = frozenset((_W + "br", _W + "cr"))
+
+
+def read_docx(data: bytes, *, name: str, sha256: str) -> Document:
+    """Read a .docx file into a :class:`Document`."""
+    try:
+        import docx  # python-docx
+    except ImportError:
+        raise MissingExtra(name, "DOCX", "docx") from None
+    try:
+        package = docx.Document(io.BytesIO(data))
+        body = package.element.body
+    except Exception as error:  # zip, XML and package errors of a damaged file
+        raise ReadError(name, "corrupt", media="DOCX", detail=_detail(error)) from None
+
+    walker = _Walker()
+    try:
+        walker.container(body)
+    except RecursionError:
+        raise ReadError(name, "corrupt", media="DOCX", detail="tables nested too deeply") from None
+    title, metadata = _properties(package)
+    return Document(
+        blocks=walker.finish(),
+        media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        sha256=sha256,
+        name=name,
+        encoding=None,
+        title=title,
+        metadata=metadata,
+    )
+
+
+def _detail(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return (text[0][:160] if text else "") or type(error).__name__
+
+
+def _properties(package: Any) -> tuple[str | None, dict[str, str]]:
+    """Title and a few core properties (author, dates) as metadata."""
+    metadata: dict[str, str] = {}
+    title: str | None = None
+    try:
+        core = package.core_properties
+        for key in ("title", "subject", "author", "keywords", "created", "modified"):
+            value = getattr(core, key, None)
+            if value is None:
+                continue
+            text = value.isoformat() if hasattr(value, "isoformat") else str(value).strip()
+            if text:
+                metadata[key] = text
+    except Exception:  # core properties are optional and often broken; never fatal
+        return None, {}
+    title = metadata.get("title")
+    return title, metadata
+
+
+def _children(element: Any) -> Iterator[Any]:
+    """Child elements, looking through content-control and custom-XML wrappers."""
+    for child in element:
+        if child.tag in _WRAPPERS:
+            yield from _children(child)
+        elif isinstance(child.tag, str):
+            yield child
+
+
+def _int_val(parent: Any, tag: str, default: int) -> int:
+    element = parent.find(tag) if parent is not None else None
+    if element is None:
+        return default
+    try:
+        return int(element.get(_VAL, default))
+    except (TypeError, ValueError):
+        return default
+
+
+def _paragraph_lines(paragraph: Any) -> list[str]:
+    """The text of a paragraph, split at ``w:br``/``w:cr``."""
+    lines: list[str] = [""]
+    pieces: list[str] = []
+
+    def walk(element: Any) -> None:
+        for child in element:
+            tag = child.tag
+            if not isinstance(tag, str) or tag in _SKIP_IN_PARAGRAPH:
+                continue
+            if tag == _T:
+                pieces.append(child.text or "")
+            elif tag == _W + "tab":
+                pieces.append("\t")
+            elif tag in _BREAKS:
+                lines[-1] += "".join(pieces)
+                pieces.clear()
+                lines.append("")
+            elif tag == _W + "noBreakHyphen":
+                pieces.append("-")
+            else:
+                walk(child)
+
+    walk(paragraph)
+    lines[-1] += "".join(pieces)
+    return lines
+
+
+class _Origin:
+    """One ``w:tc`` that starts a grid region."""
+
+    __slots__ = ("element", "text")
+
+    def __init__(self, element: Any) -> None:
+        self.element = element
+        self.text: str | None = None
+
+
+class _Walker:
+    def __init__(self) -> None:
+        self.blocks: list[Line | tuple[list[list[tuple[_Origin | None, bool]]], int]] = []
+        self.paragraphs = 0
+
+    def container(self, element: Any) -> None:
+        for child in _children(element):
+            if child.tag == _P:
+                self.paragraph(child)
+            elif child.tag == _TBL:
+                self.table(child)
+
+    def paragraph(self, element: Any) -> None:
+        self.paragraphs += 1
+        for text in _paragraph_lines(element):
+            if text.strip():
+                self.blocks.append(Line(text=text, location=Location(line=self.paragraphs)))
+
+    def table(self, element: Any) -> None:
+        grid, origins = _grid(element)
+        if not grid or not grid[0]:
+            return
+        nested = any(True for origin in origins for _ in origin.element.iter(_TBL))
+        if nested or len(grid[0]) <= 1:
+            for origin in origins:
+                self.container(origin.element)
+            return
+        self.blocks.append((grid, 0))
+
+    def finish(self) -> tuple[Line | Table, ...]:
+        out: list[Line | Table] = []
+        index = 0
+        for block in self.blocks:
+            if isinstance(block, Line):
+                out.append(block)
+                continue
+            index += 1
+            grid = block[0]
+            rows: list[tuple[Cell, ...]] = []
+            for r, grid_row in enumerate(grid, 1):
+                cells: list[Cell] = []
+                for c, (origin, spanned) in enumerate(grid_row, 1):
+                    location = Location(table=index, row=r, cell=c)
+                    if origin is None:
+                        cells.append(Cell(text="", location=location))
+                        continue
+                    if origin.text is None:
+                        origin.text = _cell_text(origin.element)
+                    cells.append(Cell(text=origin.text, location=location, spanned=spanned))
+                rows.append(tuple(cells))
+            out.append(Table(rows=tuple(rows), location=Location(table=index)))
+        return tuple(out)
+
+
+def _cell_text(element: Any) -> str:
+    lines: list[str] = []
+    for child in _children(element):
+        if child.tag == _P:  # not ``iter()``: that would enter text boxes
+            lines.extend(text for text in _paragraph_lines(child) if text.strip())
+    return "\n".join(lines)
+
+
+def _grid(table: Any) -> tuple[list[list[tuple[_Origin | None, bool]]], list[_Origin]]:
+    """The expanded grid of a ``w:tbl`` and its origin cells in reading order."""
+    placed: list[dict[int, tuple[_Origin, bool]]] = []
+    origins: list[_Origin] = []
+    width = 0
+    for row in _children(table):
+        if row.tag != _TR:
+            continue
+        properties = row.find(_W + "trPr")
+        col = max(0, _int_val(properties, _W + "gridBefore", 0))
+        slots: dict[int, tuple[_Origin, bool]] = {}
+        above = placed[-1] if placed else {}
+        for cell in _children(row):
+            if cell.tag != _TC:
+                continue
+            cell_properties = cell.find(_W + "tcPr")
+            span = min(max(1, _int_val(cell_properties, _W + "gridSpan", 1)), MAX_GRID_SPAN)
+            origin: _Origin | None = None
+            vmerge = cell_properties.find(_W + "vMerge") if cell_properties is not None else None
+            hmerge = cell_properties.find(_W + "hMerge") if cell_properties is not None else None
+            if vmerge is not None and vmerge.get(_VAL, "continue") != "restart" and col in above:
+                origin = above[col][0]  # continues the cell above
+            elif hmerge is not None and hmerge.get(_VAL, "continue") != "restart" and (col - 1) in slots:
+                origin = slots[col - 1][0]  # legacy horizontal merge
+            if origin is None:
+                origin = _Origin(cell)
+                origins.append(origin)
+                slots[col] = (origin, False)
+            else:
+                slots[col] = (origin, True)
+            for offset in range(1, span):
+                slots[col + offset] = (origin, True)
+            col += span
+        placed.append(slots)
+        if slots:
+            width = max(width, max(slots) + 1)
+    starts = {c for slots in placed for c, (_, spanned) in slots.items() if not spanned}
+    columns = [c for c in range(width) if c in starts]
+    empty: tuple[_Origin | None, bool] = (None, False)
+    grid = [
+        [slots.get(c, empty) for c in columns] for slots in placed if any(not spanned for _, spanned in slots.values())
+    ]
+    return grid, origins

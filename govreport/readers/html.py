@@ -1,0 +1,521 @@
+"""HTML pages: text blocks become :class:`Line`\\ s, ``<table>`` grids become :class:`Table`\\ s.
+
+Built on the standard library's :mod:`html.parser` (no lxml/bs4 in the core) as one
+streaming pass, so the cost is linear in the size of the page. The parser does not
+build a DOM; it keeps only what the output needs:
+
+* a *container* (the page itself, or the table cell being read) that collects the
+  finished blocks and the text of the block being read;
+* a stack of open tables, each with its rows of cells.
+
+What is dropped: ``<script>``, ``<style>``, ``<noscript>``, ``<template>``,
+comments, and ``<head>`` content except ``<title>`` (the first one becomes
+``Document.title``, wherever it is; later ones, e.g. from a site header pasted into
+the body, are dropped too) and ``<meta name|property=... content=...>`` pairs (first
+occurrence wins; layout noise like ``viewport`` is skipped) which go to
+``Document.metadata``. Everything else stays, site navigation included: keeping the
+rule simple makes the output predictable and the structure stage skips what it does
+not need.
+
+Lines. Block elements (``p``, ``div``, ``li``, ``h1``-``h6``, ``br``, table parts,
+...) end a line; inline text is joined; runs of whitespace (ASCII whitespace and
+no-break spaces) collapse to one space and the ends are trimmed. Other characters are
+kept as they are (U+3000 ideographic spaces, full-width digits): normalising is the
+structure stage's job. A line's :class:`Location` ``line``/``column`` is where its
+first non-blank character is in the source (line endings counted as editors do).
+
+Tables. ``rowspan``/``colspan`` are expanded into the full grid: every covered
+position holds a copy of the origin's text with ``spanned=True`` (same ``line``/
+``column`` as the origin, which is where the text is). ``colspan`` is clamped to
+1..1000 as browsers do, ``rowspan`` to 0..65534 (0 = to the last row), anything
+unparsable counts as 1, and spans never create rows beyond the last ``<tr>``.
+Grid columns and rows in which no cell starts (left by an oversized ``colspan`` or
+an empty ``<tr></tr>``) are dropped, so rows are as wide as the real grid; shorter
+rows are padded with empty cells. Cell
+text keeps ``<br>``/``<p>`` breaks as ``\\n``. Missing ``</td>``, ``</tr>``,
+``<tbody>``, stray ``</table>`` are handled like browsers do (a new ``<td>``/``<tr>``
+closes the open one; an end tag that matches nothing is ignored; everything open is
+closed at the end of the file). Text inside a table but outside any cell is emitted
+before the table (browsers' "foster parenting").
+
+Layout tables. A table that contains another table, or whose grid is a single
+column, is page layout rather than data: it is not emitted as a :class:`Table`; its
+cells' content is emitted in reading order instead, so that data tables nested in
+layout tables come out as :class:`Table` blocks and one-cell "frames" around the
+whole article come out as ordinary lines. ``Location.table`` counts the emitted
+tables only, in document order.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from html.parser import HTMLParser
+
+from govreport.location import Location
+from govreport.readers.document import Cell, Document, Line, Table
+from govreport.readers.encoding import decode
+from govreport.readers.errors import ReadError
+
+__all__ = ["parse_html", "read_html"]
+
+MAX_COLSPAN = 1000
+MAX_ROWSPAN = 65534
+
+_WS = re.compile(r"[ \t\n\r\f\v\xa0]+")
+_NON_WS = re.compile(r"[^ \t\n\r\f\v\xa0]")
+_SPAN = re.compile(r"\s*\+?(\d+)")
+
+#: Elements whose start and end end the current line.
+_BLOCK = frozenset(
+    """address article aside blockquote body br center dd details dialog dir div dl dt
+    fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html li
+    main menu nav ol option p pre section summary ul legend optgroup select textarea
+    caption tbody thead tfoot tr td th table""".split()
+)
+#: Elements whose content is dropped.
+_SKIP = frozenset(("script", "style", "noscript", "template"))
+#: Elements that may appear in ``<head>`` without implicitly ending it.
+_HEAD_CONTENT = frozenset(("title", "meta", "link", "script", "style", "base", "noscript", "template", "object"))
+#: ``<meta name=...>`` values that say nothing about the document.
+_META_NOISE = frozenset(
+    """viewport renderer robots format-detection referrer generator theme-color
+    google-site-verification baidu-site-verification applicable-device
+    mobile-agent handheldfriendly mobileoptimized""".split()
+)
+
+
+class _Container:
+    """Where text goes: the page, or one table cell."""
+
+    __slots__ = ("blocks", "column", "line", "pieces")
+
+    def __init__(self) -> None:
+        self.blocks: list[Line | _PendingTable] = []
+        self.pieces: list[str] = []
+        self.line = 0
+        self.column = 0  # 0 = no non-blank text yet in the current line
+
+    def flush(self) -> None:
+        """End the current line (if it has any text)."""
+        if not self.pieces:
+            return
+        if self.column:
+            text = _WS.sub(" ", "".join(self.pieces)).strip(" ")
+            if text:
+                self.blocks.append(Line(text=text, location=Location(line=self.line, column=self.column)))
+        self.pieces = []
+        self.column = 0
+
+
+class _CellState(_Container):
+    __slots__ = ("colspan", "rowspan", "start_column", "start_line")
+
+    def __init__(self, colspan: int, rowspan: int, line: int, column: int) -> None:
+        super().__init__()
+        self.colspan = colspan
+        self.rowspan = rowspan
+        self.start_line = line
+        self.start_column = column
+
+    def text(self) -> str:
+        return "\n".join(b.text for b in self.blocks if isinstance(b, Line))
+
+
+class _TableState:
+    __slots__ = ("cell", "column", "line", "nested", "parent", "row_open", "rows")
+
+    def __init__(self, parent: _Container, line: int, column: int) -> None:
+        self.parent = parent
+        self.rows: list[list[_CellState]] = []
+        self.row_open = False
+        self.cell: _CellState | None = None
+        self.nested = False
+        self.line = line
+        self.column = column
+
+    def close_cell(self) -> None:
+        if self.cell is not None:
+            self.cell.flush()
+            self.cell = None
+
+    def close_row(self) -> None:
+        self.close_cell()
+        self.row_open = False
+
+    def open_row(self) -> None:
+        self.close_row()
+        self.rows.append([])
+        self.row_open = True
+
+
+class _PendingTable:
+    """A data table whose document-wide index is assigned when the page is done."""
+
+    __slots__ = ("column", "grid", "line")
+
+    def __init__(self, grid: list[list[tuple[_CellState | None, bool]]], line: int, column: int) -> None:
+        self.grid = grid
+        self.line = line
+        self.column = column
+
+
+def _span(value: str | None, *, low: int, high: int) -> int:
+    if value is None:
+        return 1
+    match = _SPAN.match(value)
+    if match is None:
+        return 1
+    number = int(match.group(1))
+    if number < low:
+        return 1
+    return min(number, high)
+
+
+def _grid(rows: list[list[_CellState]]) -> list[list[tuple[_CellState | None, bool]]]:
+    """Lay the cells out on the HTML table grid; each position is ``(cell, spanned)``."""
+    count = len(rows)
+    below: dict[int, tuple[_CellState, int]] = {}  # column -> (cell, rows it still covers)
+    placed: list[dict[int, tuple[_CellState, bool]]] = []
+    width = 0
+    for index, row in enumerate(rows):
+        slots: dict[int, tuple[_CellState, bool]] = {c: (cell, True) for c, (cell, _) in below.items()}
+        below = {c: (cell, left - 1) for c, (cell, left) in below.items() if left > 1}
+        col = 0
+        for cell in row:
+            while col in slots:
+                col += 1
+            rowspan = cell.rowspan if cell.rowspan else count - index  # 0 = to the last row
+            for offset in range(cell.colspan):
+                position = col + offset
+                if position in slots:  # overlapping spans (bad markup): the first one keeps it
+                    continue
+                slots[position] = (cell, offset != 0)
+                if rowspan > 1:
+                    below[position] = (cell, rowspan - 1)
+            col += cell.colspan
+        placed.append(slots)
+        if slots:
+            width = max(width, max(slots) + 1)
+    # Columns and rows in which no cell starts carry nothing of their own (browsers
+    # give them no size): an absurd ``colspan`` or an empty ``<tr></tr>`` must not
+    # blow the grid up with copies.
+    starts = {c for slots in placed for c, (_, spanned) in slots.items() if not spanned}
+    columns = [c for c in range(width) if c in starts]
+    return [
+        [slots.get(c, (None, False)) for c in columns]
+        for slots in placed
+        if any(not spanned for _, spanned in slots.values())
+    ]
+
+
+class _Parser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.root = _Container()
+        self.tables: list[_TableState] = []
+        self.title: str | None = None
+        self.metadata: dict[str, str] = {}
+        self._title_pieces: list[str] | None = None
+        self._cdata_skip: str | None = None  # inside <script>/<style>
+        self._skip_stack: list[str] = []  # open <noscript>/<template>
+        self._in_head = False
+        self._pre = 0
+
+    # -- where text goes -------------------------------------------------------------
+
+    def _container(self) -> _Container:
+        if self.tables:
+            table = self.tables[-1]
+            return table.cell if table.cell is not None else table.parent
+        return self.root
+
+    def _text(self, data: str) -> None:
+        if self._cdata_skip is not None or self._skip_stack:
+            return
+        if self._title_pieces is not None:
+            self._title_pieces.append(data)
+            return
+        if self._in_head:
+            if _NON_WS.search(data) is None:
+                return
+            self._in_head = False  # text in <head> means the head ended (browsers agree)
+        if self._pre and "\n" in data:
+            line, offset = self.getpos()
+            for number, part in enumerate(data.split("\n")):
+                if number:
+                    self._container().flush()
+                    line, offset = line + 1, 0
+                self._append(part, line, offset)
+                offset += len(part)
+            return
+        line, offset = self.getpos()
+        self._append(data, line, offset)
+
+    def _append(self, data: str, line: int, offset: int) -> None:
+        container = self._container()
+        if not container.column:
+            found = _NON_WS.search(data)
+            if found is None:
+                if container.pieces or data:
+                    container.pieces.append(data)
+                return
+            start = found.start()
+            newlines = data.count("\n", 0, start)
+            if newlines:
+                container.line = line + newlines
+                container.column = start - data.rfind("\n", 0, start)
+            else:
+                container.line = line
+                container.column = offset + start + 1
+        container.pieces.append(data)
+
+    def _break(self) -> None:
+        self._container().flush()
+
+    # -- tables ----------------------------------------------------------------------
+
+    def _open_table(self) -> None:
+        if self.tables and self.tables[-1].cell is None:
+            # <table> directly inside a table (not in a cell): browsers close the open one.
+            self._close_table()
+        parent = self._container()
+        parent.flush()
+        if self.tables:
+            self.tables[-1].nested = True
+        line, offset = self.getpos()
+        self.tables.append(_TableState(parent, line, offset + 1))
+
+    def _close_table(self) -> None:
+        table = self.tables.pop()
+        table.close_row()
+        table.parent.flush()  # fostered text comes before the table
+        grid = _grid(table.rows)
+        if not grid or not grid[0]:
+            return
+        if table.nested or len(grid[0]) <= 1:
+            for row in table.rows:
+                for cell in row:
+                    table.parent.blocks.extend(cell.blocks)
+            return
+        table.parent.blocks.append(_PendingTable(grid, table.line, table.column))
+
+    def _open_cell(self, attrs: list[tuple[str, str | None]]) -> None:
+        table = self.tables[-1]
+        table.close_cell()
+        table.parent.flush()
+        if not table.row_open:
+            table.open_row()
+        values = dict(attrs)
+        line, offset = self.getpos()
+        cell = _CellState(
+            _span(values.get("colspan"), low=1, high=MAX_COLSPAN),
+            _span(values.get("rowspan"), low=0, high=MAX_ROWSPAN),
+            line,
+            offset + 1,
+        )
+        table.rows[-1].append(cell)
+        table.cell = cell
+
+    # -- parser callbacks ------------------------------------------------------------
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._cdata_skip is not None:
+            return
+        if self._skip_stack:
+            if tag in ("noscript", "template"):
+                self._skip_stack.append(tag)
+            return
+        if tag in _SKIP:
+            if tag in ("script", "style"):
+                self._cdata_skip = tag
+            else:
+                self._skip_stack.append(tag)
+            return
+        if tag == "title":
+            self._title_pieces = []
+            return
+        if tag == "meta":
+            self._meta(attrs)
+            return
+        if tag == "head":
+            self._in_head = True
+            return
+        if self._in_head and tag not in _HEAD_CONTENT:
+            self._in_head = False
+        if self._title_pieces is not None and tag in _BLOCK:
+            self._end_title()  # an unclosed <title> must not swallow the page
+        if tag in ("td", "th"):
+            if self.tables:
+                self._open_cell(attrs)
+            else:
+                self._break()
+        elif tag == "tr":
+            if self.tables:
+                table = self.tables[-1]
+                table.parent.flush()
+                table.open_row()
+            else:
+                self._break()
+        elif tag in ("tbody", "thead", "tfoot", "caption"):
+            if self.tables:
+                self.tables[-1].close_row()
+            self._break()
+        elif tag == "table":
+            self._open_table()
+        elif tag in _BLOCK:
+            self._break()
+            if tag == "pre":
+                self._pre += 1
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in ("td", "th", "tr", "table"):  # <td/> still opens a cell in browsers
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._cdata_skip is not None:
+            if tag == self._cdata_skip:
+                self._cdata_skip = None
+            return
+        if self._skip_stack:
+            if tag == self._skip_stack[-1]:
+                self._skip_stack.pop()
+            return
+        if tag in ("script", "style"):
+            return
+        if tag == "title":
+            if self._title_pieces is not None:
+                self._end_title()
+            return
+        if tag == "head":
+            self._in_head = False
+            return
+        if tag in ("td", "th"):
+            if self.tables:
+                self.tables[-1].close_cell()
+            else:
+                self._break()
+        elif tag in ("tr", "tbody", "thead", "tfoot", "caption"):
+            if self.tables:
+                self.tables[-1].close_row()
+            self._break()
+        elif tag == "table":
+            if self.tables:
+                self._close_table()
+        elif tag in _BLOCK:
+            self._break()
+            if tag == "pre" and self._pre:
+                self._pre -= 1
+
+    def handle_data(self, data: str) -> None:
+        self._text(data)
+
+    def handle_entityref(self, name: str) -> None:
+        self._text(html_lib.unescape(f"&{name};"))
+
+    def handle_charref(self, name: str) -> None:
+        self._text(html_lib.unescape(f"&#{name};"))
+
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
+        # ``<![if !supportLists]>`` (Word HTML) is understood by the stdlib; anything
+        # else it rejects with an AssertionError. Browsers treat it as a bogus comment.
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            end = self.rawdata.find(">", i + 3)
+            return -1 if end < 0 else end + 1
+
+    # -- head ------------------------------------------------------------------------
+
+    def _end_title(self) -> None:
+        pieces = self._title_pieces or []
+        self._title_pieces = None
+        text = _WS.sub(" ", "".join(pieces)).strip(" ")
+        if text and self.title is None:
+            self.title = text
+
+    def _meta(self, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v for k, v in attrs if v is not None}
+        key = values.get("name") or values.get("property")
+        content = values.get("content")
+        if not key or content is None:
+            return
+        key = key.strip()
+        if key.lower() in _META_NOISE or key.lower().startswith(("apple-", "msapplication")):
+            return
+        content = _WS.sub(" ", content).strip(" ")
+        if content and key not in self.metadata:
+            self.metadata[key] = content
+
+    # -- end -------------------------------------------------------------------------
+
+    def finish(self) -> tuple[Line | Table, ...]:
+        self.close()
+        if self._title_pieces is not None:
+            self._end_title()
+        while self.tables:
+            self._close_table()
+        self.root.flush()
+        return _materialise(self.root.blocks)
+
+
+def _materialise(blocks: list[Line | _PendingTable]) -> tuple[Line | Table, ...]:
+    out: list[Line | Table] = []
+    index = 0
+    for block in blocks:
+        if isinstance(block, Line):
+            out.append(block)
+            continue
+        index += 1
+        texts: dict[int, str] = {}
+        rows: list[tuple[Cell, ...]] = []
+        for r, grid_row in enumerate(block.grid, 1):
+            cells: list[Cell] = []
+            for c, (origin, spanned) in enumerate(grid_row, 1):
+                if origin is None:
+                    cells.append(Cell(text="", location=Location(table=index, row=r, cell=c)))
+                    continue
+                key = id(origin)
+                if key not in texts:
+                    texts[key] = origin.text()
+                cells.append(
+                    Cell(
+                        text=texts[key],
+                        location=Location(
+                            table=index, row=r, cell=c, line=origin.start_line, column=origin.start_column
+                        ),
+                        spanned=spanned,
+                    )
+                )
+            rows.append(tuple(cells))
+        out.append(Table(rows=tuple(rows), location=Location(table=index, line=block.line, column=block.column)))
+    return tuple(out)
+
+
+def parse_html(text: str, name: str = "<html>") -> tuple[tuple[Line | Table, ...], str | None, dict[str, str]]:
+    """Parse decoded HTML; return ``(blocks, title, metadata)``."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    parser = _Parser()
+    try:
+        parser.feed(text)
+        blocks = parser.finish()
+    except AssertionError as error:  # the stdlib parser's last-resort complaints
+        raise ReadError(name, "corrupt", media="HTML", detail=str(error).splitlines()[0][:120]) from None
+    return blocks, parser.title, parser.metadata
+
+
+def read_html(data: bytes, *, name: str, sha256: str, media_type: str = "text/html") -> Document:
+    """Read an HTML page into a :class:`Document`."""
+    text, encoding = decode(data, name, html=True)
+    blocks, title, metadata = parse_html(text, name)
+    return Document(
+        blocks=blocks,
+        media_type=media_type,
+        sha256=sha256,
+        name=name,
+        encoding=encoding,
+        title=title,
+        metadata=metadata,
+    )
