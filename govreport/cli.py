@@ -19,10 +19,12 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from govreport import __version__, catalogue, schemas
-from govreport.api import read
+from govreport.api import read, read_bytes
 from govreport.readers.errors import ReadError
+from govreport.readers.instance import load_instance
 from govreport.validate import Validator
 from govreport.writers import json as json_writer
+from govreport.writers import render as render_writer
 from govreport.writers import text as text_writer
 
 __all__ = ["main"]
@@ -36,6 +38,13 @@ _EPILOG = """\
   2  输入无法使用：无法读取、不是JSON或受支持的文档、不是年度报告；或命令行用法错误
      unusable input (unreadable, not JSON or a supported document, not a report) or bad usage
 多个文件时取最严重者（2 > 1 > 0）/ with several files the worst code wins (2 > 1 > 0).
+"""
+
+_RENDER_EPILOG = """\
+退出码 / exit codes:
+  0  已输出 / written
+  2  输入无法使用：无法读取、不是JSON、不是年度报告；无法写入输出文件；或命令行用法错误
+     unusable input (unreadable, not JSON, not a report), output file not writable, or bad usage
 """
 
 
@@ -97,6 +106,27 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("--edition", choices=schemas.EDITIONS, default=schemas.EDITIONS[-1])
     schema.add_argument("--relations", action="store_true", help="输出勾稽关系声明文件 / print the relations file instead")
 
+    render = sub.add_parser(
+        "render", help="按官方表格格式输出JSON实例 / write a JSON instance as the official tables",
+        description="把JSON实例输出为含官方表格（表二、表三、表四，含合并单元格）的文档：纯文本（网页转文本的几种常见版式）、"
+                    "Markdown 或 HTML。 / Write a JSON instance as a document with tables 2-4 in the official"
+                    " layout (merged cells included): plain text (the layouts of web pages flattened to text),"
+                    " Markdown or HTML.",
+        epilog=_RENDER_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    render.add_argument("file", metavar="INSTANCE.json")
+    render.add_argument("--to", choices=render_writer.TARGETS, default="text",
+                        help="输出格式 / output format: text (default), markdown or html")
+    render.add_argument("--layout", choices=render_writer.LAYOUTS,
+                        help="纯文本版式（仅用于 --to text）/ plain-text layout, --to text only: cells (default,"
+                             " one cell per line ending in ' |'), rows (one row per line), blank (cells separated"
+                             " by blank lines), runs (cells run together, one line per table)")
+    render.add_argument("-o", "--output", metavar="OUT", help="写入文件（默认标准输出）/ write to OUT (default: stdout)")
+    render.add_argument("--no-sections", action="store_true",
+                        help="不输出正文文字，只输出标题和表格 / leave out the narrative: title, table headings and tables only")
+    render.add_argument("--lang", choices=("zh", "en"), default="zh", help="错误消息语言 / language of error messages (default zh)")
+    render.set_defaults(usage_error=render.error)  # --layout with --to markdown/html is a usage error
+
     rules = sub.add_parser("rules", help="规则目录 / the rule catalogue",
                            description="列出全部规则：编号、级别、说明。 / List every rule: id, severity, description.")
     rules.add_argument("--edition", choices=schemas.EDITIONS)
@@ -139,6 +169,34 @@ def _is_json_file(name: str) -> bool:
         return True  # let read() report the real problem with the file
 
 
+def _render(args: argparse.Namespace, out: TextIO) -> int:
+    """``govreport render``: JSON instance in, document out (stdout stays the document,
+    so an unusable input is reported as one line on stderr, in the style of ``check``)."""
+    if args.layout is not None and args.to != "text":
+        args.usage_error("--layout 只能与 --to text 一起使用 / --layout applies to --to text only")
+    try:
+        data = read_bytes(args.file)
+        if not data.strip():
+            raise ReadError(args.file, "empty")
+        instance = load_instance(data, args.file)
+    except ReadError as error:
+        sys.stderr.write(text_writer.format_error(error, lang=args.lang) + "\n")
+        return EXIT_UNUSABLE
+    document = render_writer.render(instance, to=args.to, layout=args.layout, sections=not args.no_sections)
+    if args.output is None:
+        out.write(document)
+        return EXIT_OK
+    try:
+        with open(args.output, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(document)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        word = "无法写入" if args.lang == "zh" else "cannot write"
+        sys.stderr.write(f"{word}: {args.output}: {reason}\n")
+        return EXIT_UNUSABLE
+    return EXIT_OK
+
+
 def _rules(args: argparse.Namespace, out: TextIO) -> int:
     items = catalogue.rules(args.edition)
     if args.format == "json":
@@ -164,6 +222,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             return EXIT_OK
         if args.command == "rules":
             return _rules(args, stream)
+        if args.command == "render":
+            return _render(args, stream)
     except BrokenPipeError:
         # Output piped into `head` and closed early: not an error of ours.
         sys.stderr.close()
