@@ -131,7 +131,11 @@ _STATIC: list[Rule] = [
         description=_t("单元格空白或不是数字（如“/”“—”“无”）。空白不等于0：实例中记为 null，涉及它的勾稽关系无法核验。",
                        "A cell left blank or not numeric (e.g. “/”, “—”, “无”). Blank is not zero: the instance holds null and relations using it cannot be assessed."),
         message=_t("「{label}」为空白，不计为0。", "“{label}” is blank; a blank is not zero."),
-        variants={"raw": _t("「{label}」为“{raw}”，不是数字，不计为0。", "“{label}” reads “{raw}”, which is not a number and is not taken as zero.")},
+        variants={
+            "raw": _t("「{label}」为“{raw}”，不是数字，不计为0。", "“{label}” reads “{raw}”, which is not a number and is not taken as zero."),
+            "undetermined": _t("「{label}」的数值无法从原文“{raw}”确定（连写数字有多种拆分，见 READ-AMBIGUOUS），记为空白。",
+                               "“{label}” cannot be determined from the printed “{raw}” (run-together digits with several splits, see READ-AMBIGUOUS); left blank."),
+        },
     ),
     Rule(
         id="FMT-EDITION", kind="conformance", severity=Severity.WARNING,
@@ -162,6 +166,61 @@ _STATIC: list[Rule] = [
         description=_t("调用者选择把空白单元格按0计算勾稽关系；结果据此得出，并非报告原文。",
                        "The caller chose to count blank cells as zero in relations; results rest on that choice, not on the report's text."),
         message=_t("按调用者要求，{count}个空白单元格在勾稽关系中按0计。", "As requested, {count} blank cells were counted as zero in relations."),
+    ),
+]
+
+
+_STATIC += [
+    Rule(
+        id="READ-MISSING", kind="reader", severity=Severity.WARNING,
+        title=_t("文档中未找到", "Not found in the document"),
+        description=_t("读取文档时没有找到某张表、某一行或报告信息（如报告年度）。实例中不会补造，缺少的部分由模式检查报告为缺失。",
+                       "A table, a row or report metadata (such as the year) was not found in the document. Nothing is invented; the schema stage reports the absence."),
+        message=_t("文档中未找到「{label}」。", "“{label}” was not found in the document."),
+    ),
+    Rule(
+        id="READ-CELLS", kind="reader", severity=Severity.WARNING,
+        title=_t("单元格无法对应", "Cells do not fit the row"),
+        description=_t("找到了某一行，但读到的单元格个数与该行的列数不符，无法确定每个数字属于哪一列，该行留空（不猜测）。",
+                       "A row was found but the number of cells read does not fit its columns, so which number belongs to which column cannot be told; the row is left out rather than guessed."),
+        message=_t("「{label}」应有{expected}个单元格，读到{found}个：{cells}。", "“{label}” should have {expected} cells; {found} were read: {cells}."),
+    ),
+    Rule(
+        id="READ-AMBIGUOUS", kind="reader", severity=Severity.WARNING,
+        title=_t("连写数字无法唯一拆分", "Run-together digits cannot be split uniquely"),
+        description=_t("单元格之间没有分隔符、数字连在一起，按表格自身的勾稽关系仍有多种拆分方法；列出全部候选，单元格记为空白，不猜测。",
+                       "Cells were printed without separators and the table's own relations still allow several splits; every candidate is listed and the cells are left blank rather than guessed."),
+        message=_t("「{label}」的数字“{printed}”连在一起，有{count}种拆分都可能：{candidates}。已记为空白。",
+                   "The digits “{printed}” of “{label}” run together and {count} splits are possible: {candidates}. Left blank."),
+    ),
+    Rule(
+        id="READ-SPLIT", kind="reader", severity=Severity.INFO,
+        title=_t("连写数字已按勾稽关系拆分", "Run-together digits split by the relations"),
+        description=_t("单元格之间没有分隔符，按行总计或表格的勾稽关系只有一种拆分，已按该拆分读取。",
+                       "Cells were printed without separators; the row total or the table's relations allow exactly one split, which was used."),
+        message=_t("「{label}」的数字“{printed}”连在一起，唯一可能的拆分为 {split}。", "The digits “{printed}” of “{label}” run together; the only possible split is {split}."),
+    ),
+    Rule(
+        id="LABEL-VARIANT", kind="reader", severity=Severity.INFO,
+        title=_t("非标准标签", "Non-standard label"),
+        description=_t("表格中的行名或列名与官方格式的写法不同（简称、旧版名称、错别字等），已按含义识别。",
+                       "A row or column label differs from the official wording (abbreviation, the other edition's name, a typo); it was recognised by its meaning."),
+        message=_t("「{official}」在文档中写作“{seen}”。", "“{official}” is written “{seen}” in the document."),
+    ),
+    Rule(
+        id="CELL-UNIT", kind="reader", severity=Severity.WARNING,
+        title=_t("单元格内写有单位", "Unit written in a cell"),
+        description=_t("单元格内写明了单位，与该列的单位不同时按该列单位换算，并注明原文。",
+                       "A cell states its own unit; when it differs from the column's unit the value is converted to the column's unit and the original text is reported."),
+        message=_t("「{label}」写作“{raw}”，该列单位为{unit}，按{value}{unit}读取。",
+                   "“{label}” reads “{raw}”; the column's unit is {unit}, read as {value} {unit}."),
+    ),
+    Rule(
+        id="DOC-SECTIONS", kind="reader", severity=Severity.WARNING,
+        title=_t("缺少正文部分", "Section missing"),
+        description=_t("年度报告应包括六个部分：总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项。",
+                       "A report has six sections: overview, proactive disclosure, requests, reconsideration and litigation, problems and improvements, other matters."),
+        message=_t("未找到「{label}」部分的标题。", "No heading found for the section “{label}”."),
     ),
 ]
 

@@ -78,16 +78,21 @@ class Provenance:
     """Where one value of an instance was read: the place and the raw text found there.
 
     ``raw`` keeps what the source said (``"/"``, ``"—"``, ``"251000元"``…), so a blank or
-    converted cell can always be traced back to the document.
+    converted cell can always be traced back to the document. ``undetermined`` marks a
+    cell left null because the document's digits could not be split unambiguously
+    (the value is printed, but which part is this cell's is not known).
     """
 
     location: Location
     raw: str | None = None
+    undetermined: bool = False
 
     def to_dict(self) -> dict[str, object]:
         out: dict[str, object] = {"location": self.location.to_dict()}
         if self.raw is not None:
             out["raw"] = self.raw
+        if self.undetermined:
+            out["undetermined"] = True
         return out
 
 

@@ -305,8 +305,10 @@ class Validator:
             prov = source_map.get(spec.pointer)
             raw = prov.raw.strip() if prov and prov.raw else ""
             args = {"label": spec.label, "raw": raw}
+            template = ("CELL-BLANK:undetermined" if prov and prov.undetermined
+                        else "CELL-BLANK:raw" if raw else "")
             out.append(self._make("CELL-BLANK", spec.pointer, spec.label, args,
-                                  template="CELL-BLANK:raw" if raw else "", actual=raw or None))
+                                  template=template, actual=raw or None))
         stated = data.get("edition")
         year = _year(data)
         if year is not None and stated in schemas.EDITIONS:
