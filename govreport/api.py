@@ -80,7 +80,9 @@ def read_data(data: bytes, *, name: str, lang: str = "zh") -> Reading:
         raise ReadError(name, "empty")
     if _looks_like_json(data, name):
         return Reading(name=name, media_type=JSON_TYPE, instance=load_instance(data, name))
-    raise ReadError(name, "unsupported", format=("非JSON文档（目前只读取JSON实例）", "a non-JSON document (only JSON instances are read so far)"))
+    from govreport.extract import read_report  # documents: heavier machinery, loaded on demand
+
+    return read_report(data, name=name, lang=lang)
 
 
 def load(path: str | os.PathLike[str]) -> Report:

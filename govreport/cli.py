@@ -40,6 +40,13 @@ _EPILOG = """\
 多个文件时取最严重者（2 > 1 > 0）/ with several files the worst code wins (2 > 1 > 0).
 """
 
+_PARSE_EPILOG = """\
+退出码 / exit codes:
+  0  已输出实例（可能不完整，缺少的内容见标准错误）/ instance written (maybe partial; see stderr for what is missing)
+  2  输入无法使用：无法读取、不是受支持的文档、不是年度报告；无法写入输出；或命令行用法错误
+     unusable input (unreadable, not a supported document, not a report), output not writable, or bad usage
+"""
+
 _RENDER_EPILOG = """\
 退出码 / exit codes:
   0  已输出 / written
@@ -106,6 +113,21 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("--edition", choices=schemas.EDITIONS, default=schemas.EDITIONS[-1])
     schema.add_argument("--relations", action="store_true", help="输出勾稽关系声明文件 / print the relations file instead")
 
+    parse = sub.add_parser(
+        "parse", help="读取文档，输出JSON实例 / read a document into a JSON instance",
+        description="读取年度报告文档（.txt .md .html .htm .docx .pdf），输出JSON实例；文档不完整时输出不完整的实例，"
+                    "缺少的内容作为发现列出，不补造。读取时的发现写到标准错误。"
+                    " / Read a report document into a JSON instance. A partial document gives a partial"
+                    " instance: what is missing is reported, nothing is invented. Reading findings go to stderr.",
+        epilog=_PARSE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parse.add_argument("file", metavar="FILE")
+    parse.add_argument("-o", "--output", metavar="OUT.json", help="写入文件（默认标准输出）/ write to OUT.json (default: stdout)")
+    parse.add_argument("--source-map", metavar="MAP.json",
+                       help="另写出来源对照：每个值在原文中的位置和原文文字 / also write where each value was read and the raw text")
+    parse.add_argument("--lang", choices=("zh", "en"), default="zh", help="消息语言 / message language (default zh)")
+    parse.add_argument("-q", "--quiet", action="store_true", help="不输出读取时的发现 / do not print reading findings")
+
     render = sub.add_parser(
         "render", help="按官方表格格式输出JSON实例 / write a JSON instance as the official tables",
         description="把JSON实例输出为含官方表格（表二、表三、表四，含合并单元格）的文档：纯文本（网页转文本的几种常见版式）、"
@@ -169,6 +191,40 @@ def _is_json_file(name: str) -> bool:
         return True  # let read() report the real problem with the file
 
 
+def _write(path: str, text: str, lang: str) -> bool:
+    try:
+        with open(path, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except OSError as exc:
+        word = "无法写入" if lang == "zh" else "cannot write"
+        sys.stderr.write(f"{word}: {path}: {exc.strerror or exc}\n")
+        return False
+    return True
+
+
+def _parse(args: argparse.Namespace, out: TextIO) -> int:
+    """``govreport parse``: document in, JSON instance out; reading findings on stderr."""
+    try:
+        reading = read(args.file, lang=args.lang)
+    except ReadError as error:
+        sys.stderr.write(text_writer.format_error(error, lang=args.lang) + "\n")
+        return EXIT_UNUSABLE
+    document = json_writer.dumps(reading.instance, indent=2) + "\n"
+    if args.output is None:
+        out.write(document)
+    elif not _write(args.output, document, args.lang):
+        return EXIT_UNUSABLE
+    if args.source_map:
+        mapping = {ptr: prov.to_dict() for ptr, prov in reading.source_map.items()}
+        if not _write(args.source_map, json_writer.dumps(mapping, indent=2) + "\n", args.lang):
+            return EXIT_UNUSABLE
+    if not args.quiet:
+        for finding in reading.findings:
+            where = f" ({finding.location.describe(args.lang)})" if finding.location else ""
+            sys.stderr.write(f"{finding.severity.label(args.lang)} {finding.rule}{where}: {finding.message}\n")
+    return EXIT_OK
+
+
 def _render(args: argparse.Namespace, out: TextIO) -> int:
     """``govreport render``: JSON instance in, document out (stdout stays the document,
     so an unusable input is reported as one line on stderr, in the style of ``check``)."""
@@ -224,6 +280,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             return _rules(args, stream)
         if args.command == "render":
             return _render(args, stream)
+        if args.command == "parse":
+            return _parse(args, stream)
     except BrokenPipeError:
         # Output piped into `head` and closed early: not an error of ours.
         sys.stderr.close()

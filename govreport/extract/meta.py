@@ -1,0 +1,177 @@
+"""Section headings, narrative text and report metadata (agency, year, title, date).
+
+Headings are found by their numeral and wording (``一、总体情况``), tolerant of
+renamed and renumbered sections (``—、总体情况``, ``一、工作概述``, the 2019 wording of
+section 四) and of headings run into the text; the numeral is required, because the
+same words occur in sentences ("本报告包括总体情况、主动公开政府信息情况…").
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from govreport.extract.stream import Stream, _data, _spaced
+
+__all__ = ["SECTIONS", "find_sections", "metadata", "section_texts"]
+
+SECTIONS = ("overview", "active_disclosure", "requests", "reviews", "problems", "other_matters")
+
+_NUMERALS = "一二三四五六七八"
+
+
+def _heading_regex() -> re.Pattern[str]:
+    parts = []
+    for i, name in enumerate(SECTIONS):
+        patterns = "|".join(_spaced(p) for p in _data()["sections"][name])
+        parts.append(f"(?P<s{i}>{patterns})")
+    # A numeral (一 … 八, or the dash-like 一 look-alikes) and 、 or . before the words.
+    words = "|".join(parts)
+    # After a line break or punctuation the 、 is optional; run into other text it is not.
+    return re.compile(
+        rf"(?:(?:^|(?<=[\n 。|:;]))[ ]*(?P<num>[{_NUMERALS}—－-])[ ]*[、.,]?|(?P<num2>[{_NUMERALS}])[、.])[ ]*(?:{words})"
+    )
+
+
+def find_sections(stream: Stream) -> dict[str, tuple[int, int]]:
+    """Section name → (heading start, heading end) in the stream, first plausible match.
+
+    Headings inside table grids are ignored; a section is taken at most once, and
+    sections must appear in increasing order of position.
+    """
+    found: dict[str, tuple[int, int]] = {}
+    regex = _heading_regex()
+    for m in regex.finditer(stream.text):
+        name = next(SECTIONS[int(k[1:])] for k, v in m.groupdict().items() if k.startswith("s") and v)
+        if name in found:
+            continue
+        if stream.line_kinds[stream.line_of(m.start())] == "grid":
+            continue
+        later = [s for s, (a, _) in found.items() if SECTIONS.index(s) > SECTIONS.index(name) and a < m.start()]
+        if later:
+            continue
+        found[name] = (m.start(), m.end())
+    return found
+
+
+def section_texts(stream: Stream, sections: dict[str, tuple[int, int]],
+                  exclude: list[tuple[int, int]]) -> dict[str, str]:
+    """The narrative text of each section as written (tables left out)."""
+    order = sorted(sections.items(), key=lambda kv: kv[1][0])
+    out: dict[str, str] = {}
+    for i, (name, (_, head_end)) in enumerate(order):
+        end = order[i + 1][1][0] if i + 1 < len(order) else len(stream.text)
+        parts: list[str] = []
+        for piece in stream.pieces:
+            if piece.kind == "grid":
+                continue
+            a = max(head_end, piece.start)
+            b = min(end, piece.start + len(piece.view.text))
+            if a >= b:
+                continue
+            for lo, hi in _subtract((a, b), exclude):
+                raw = piece.raw[piece.view.source(lo - piece.start): piece.view.source(hi - piece.start)]
+                if raw.strip():
+                    parts.append(raw.strip())
+        text = "\n".join(parts).strip(" \n。.|")
+        if text:
+            out[name] = text
+    return out
+
+
+def _subtract(span: tuple[int, int], holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    pieces = [span]
+    for lo, hi in holes:
+        nxt = []
+        for a, b in pieces:
+            if hi <= a or lo >= b:
+                nxt.append((a, b))
+                continue
+            if a < lo:
+                nxt.append((a, lo))
+            if hi < b:
+                nxt.append((hi, b))
+        pieces = nxt
+    return pieces
+
+
+_TITLE = re.compile(r"([^\s|:：。，,；;]{0,40}?(\d{4})[ ]*年度?[^\s|。，,；;]{0,30}?年度?报告)")
+_TITLE_SUFFIX = re.compile(r"(\d{4})[ ]*年度?(的)?(政府信息公开|政务公开|信息公开)?(工作)?年度?报告.*$")
+_PERIOD = re.compile(r"统计(期限|周期|区间|时间)?[^。]{0,12}?(\d{4})[ ]*年[ ]*1[ ]*月[ ]*1[ ]*日")
+_PUBLISHED = re.compile(r"(发布日期|发布时间|公开日期|发文日期|发布于)[ ]*[:：|]?[ ]*(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})")
+_META_DATE = re.compile(r"(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})")
+
+
+def metadata(stream: Stream, before: int) -> dict[str, object]:
+    """Agency, year, title and publication date, when the document states them.
+
+    ``before`` bounds the search to the part before the tables (titles and dates are
+    at the top). Nothing is inferred from elsewhere: what is not stated is left out.
+    """
+    out: dict[str, object] = {}
+    head = stream.text[: max(before, 0) or len(stream.text)][:6000]
+    candidates = []
+    doc_title = stream.document.title
+    if doc_title:
+        candidates.append(re.sub(r"\s+", "", doc_title))
+    for m in _TITLE.finditer(re.sub(r"[ ]+", "", head.replace("\n", " \n"))):
+        candidates.append(m.group(1))
+    # A title split over two lines ("洪泽区人民政府" / "2023年政府信息公开工作年度报告").
+    lines = [ln.strip() for ln in head.split("\n") if ln.strip()][:15]
+    for a, b in zip(lines, lines[1:]):
+        joined = re.sub(r"\s+", "", a + b)
+        if "年度报告" in joined and re.search(r"\d{4}年", joined) and len(joined) <= 60:
+            candidates.append(joined)
+    title = None
+    for c in candidates:
+        c = re.sub(r"^[#*\s]+|[#*\s]+$", "", c)  # Markdown heading and emphasis marks
+        c = re.sub(r"^(标题|名称|题目)[:：]", "", c)
+        for part in re.split(r"[-—_|·]", c):
+            if "报告" in part and re.search(r"\d{4}", part) and ("公开" in part or "年度报告" in part):
+                title = part
+                break
+        if title:
+            break
+    if title:
+        out["title"] = title
+        m = _TITLE_SUFFIX.search(title)
+        if m:
+            out["year"] = int(m.group(1))
+            agency = title[: m.start()].strip()
+            if not agency:
+                after = _TITLE_SUFFIX.sub("", title)
+                agency = after
+            agency = re.sub(r"^(\d{4})[ ]*年度?", "", agency)
+            if agency:
+                out["agency"] = agency
+        if "agency" not in out:
+            m2 = re.match(r"^(\d{4})[ ]*年度?(.+?)(政府信息公开|政务公开|信息公开)", title)
+            if m2:
+                out["agency"] = m2.group(2)
+                out.setdefault("year", int(m2.group(1)))
+    if "year" not in out:
+        m = _PERIOD.search(stream.text)
+        if m:
+            out["year"] = int(m.group(2))
+    m = _PUBLISHED.search(stream.text[:20000])
+    published = None
+    if m:
+        published = _date(m.group(2), m.group(3), m.group(4))
+    if published is None:
+        for key in ("PubDate", "pubdate", "publishdate", "PublishDate", "firstpublishedtime"):
+            value = stream.document.metadata.get(key)
+            if value:
+                dm = _META_DATE.search(value)
+                if dm:
+                    published = _date(*dm.groups())
+                    break
+    if published is not None:
+        out["published_on"] = published
+    return out
+
+
+def _date(y: str, m: str, d: str) -> str | None:
+    try:
+        return date(int(y), int(m), int(d)).isoformat()
+    except ValueError:
+        return None

@@ -1,0 +1,104 @@
+"""Normalising text for label matching, without losing the way back to the source.
+
+Real reports write the same label many ways: full-width digits and brackets, U+3000
+indents, Traditional characters, pinyin annotations left by converters (``規(guī)章``),
+spaces inside labels (``规 章``). :class:`View` normalises a piece of text character
+by character (NFKC, Traditional → Simplified for the characters of the labels, all
+whitespace to one space, pinyin junk dropped) and remembers, for every character of
+the normalised text, the offset it came from, so a match can be mapped back to a line
+and column of the original.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import json
+import re
+import unicodedata
+
+__all__ = ["View", "normalize", "t2s"]
+
+
+@functools.cache
+def _t2s_table() -> dict[int, str]:
+    data = json.loads((importlib.resources.files("govreport.extract") / "t2s.json").read_text(encoding="utf-8"))
+    pairs = data["map"]
+    return {ord(pairs[i]): pairs[i + 1] for i in range(0, len(pairs), 2)}
+
+
+def t2s(text: str) -> str:
+    """Traditional → Simplified for the characters the labels use."""
+    return text.translate(_t2s_table())
+
+
+# Pinyin with tone marks in brackets, as left by some converters: 規(guī)章.
+_PINYIN = re.compile(r"[(（][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ]{1,7}[)）]")
+_TONED = re.compile(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ]")
+
+_SPACE = frozenset(" \t\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff\r\f\v")
+
+# Characters NFKC leaves alone but reports use interchangeably.
+_EXTRA = str.maketrans({
+    "\u2014": "—", "\u2015": "—", "\u2013": "-", "\u2212": "-", "\uff0d": "-",
+    "\u3001": "、", "\u2018": "'", "\u2019": "'", "\u201c": "“", "\u201d": "”",
+    "\uff0e": ".", "\u3002": "。", "\u00b7": "·", "\u30fb": "·",
+})
+
+
+def _char(ch: str) -> str:
+    if ch in _SPACE:
+        return " "
+    out = unicodedata.normalize("NFKC", ch)
+    return out.translate(_EXTRA).translate(_t2s_table())
+
+
+def normalize(text: str) -> str:
+    """The normalised form of ``text`` (see the module docstring)."""
+    return View(text).text
+
+
+class View:
+    """Normalised text with a map back to offsets in the original string.
+
+    ``text[i]`` came from ``original[offsets[i]]``. Runs of whitespace become a single
+    space; newlines are kept (they separate lines of a table flattened to text).
+    """
+
+    __slots__ = ("offsets", "original", "text")
+
+    def __init__(self, original: str) -> None:
+        self.original = original
+        chars: list[str] = []
+        offsets: list[int] = []
+        junk = _junk_spans(original)
+        j = 0
+        for i, ch in enumerate(original):
+            while j < len(junk) and junk[j][1] <= i:
+                j += 1
+            if j < len(junk) and junk[j][0] <= i < junk[j][1]:
+                continue
+            out = "\n" if ch == "\n" else _char(ch)
+            for piece in out:
+                if piece == " " and chars and chars[-1] in " \n":
+                    continue
+                chars.append(piece)
+                offsets.append(i)
+        self.text = "".join(chars)
+        self.offsets = offsets
+
+    def source(self, index: int) -> int:
+        """The original offset of normalised index ``index`` (end maps past the end)."""
+        if index >= len(self.offsets):
+            return len(self.original)
+        return self.offsets[index]
+
+
+def _junk_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for m in _PINYIN.finditer(text):
+        # Only bracketed latin with a tone mark, or directly after a Chinese character.
+        before = text[m.start() - 1] if m.start() else ""
+        if _TONED.search(m.group()) or ("\u4e00" <= before <= "\u9fff" and m.group()[1:-1].islower()):
+            spans.append((m.start(), m.end()))
+    return spans
