@@ -15,9 +15,10 @@ from typing import Any
 from attrs import define, field
 
 from govreport import schemas
-from govreport.findings import Severity
+from govreport.findings import Finding, Operand, Severity
+from govreport.location import Location
 
-__all__ = ["Rule", "Text", "all_rules", "get", "render_message", "rules"]
+__all__ = ["Rule", "Text", "all_rules", "finding", "get", "render_message", "rules"]
 
 
 @define(frozen=True, slots=True)
@@ -294,3 +295,26 @@ def _localised(value: Any, lang: str) -> Any:
     if isinstance(value, Text):
         return value.get(lang)
     return value
+
+
+def finding(
+    rule: str,
+    pointer: str,
+    label: str,
+    args: dict[str, Any],
+    lang: str,
+    *,
+    template: str = "",
+    severity: Severity | None = None,
+    expected: Any = None,
+    actual: Any = None,
+    operands: tuple[Operand, ...] = (),
+    location: Location | None = None,
+) -> Finding:
+    """A finding of ``rule`` with its message rendered from ``template`` (default: the
+    rule's own) and ``args`` in ``lang``; the severity is the rule's unless given."""
+    return Finding(
+        rule=rule, severity=severity or get(rule).severity, pointer=pointer, label=label,
+        message=render_message(template or rule, args, lang), expected=expected, actual=actual,
+        operands=operands, location=location, args=args, template=template, lang=lang,
+    )

@@ -177,7 +177,7 @@ def _getter(indices: list[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
     if len(indices) == 1:
         i = indices[0]
         return lambda values: (values[i],)
-    return operator.itemgetter(*indices)  # type: ignore[return-value]
+    return operator.itemgetter(*indices)
 
 
 _Getter = Callable[[Sequence[Any]], tuple[Any, ...]]

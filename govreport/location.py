@@ -37,7 +37,7 @@ class Location:
 
     @classmethod
     def from_dict(cls, data: dict[str, int | float]) -> Location:
-        return cls(**{k: v for k, v in data.items() if k in _FIELDS})
+        return cls(**{k: v for k, v in data.items() if k in _FIELDS})  # type: ignore[arg-type]
 
     def describe(self, lang: str = "zh") -> str:
         """A short human description, e.g. ``第3页 表2 第4行 第5格`` or ``line 12, column 5``."""

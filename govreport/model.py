@@ -78,7 +78,7 @@ class _Node:
     def from_dict(cls, data: dict[str, Any]) -> Any:
         if not isinstance(data, dict):
             raise TypeError(f"{cls.__name__}: expected an object, got {type(data).__name__}")
-        hints = _hints(cls)
+        hints = _hints(cls)  # type: ignore[arg-type]
         kwargs: dict[str, Any] = {}
         for f in attrs.fields(cls):  # type: ignore[arg-type]
             if f.name not in data:
@@ -92,7 +92,7 @@ class _Node:
 
 
 @functools.cache
-def _hints(cls: type) -> dict[str, Any]:
+def _hints(cls: Any) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 

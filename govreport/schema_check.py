@@ -21,7 +21,7 @@ from jsonschema.exceptions import ValidationError
 
 from govreport import _fastcheck, catalogue, schemas, tables
 from govreport.catalogue import Text
-from govreport.findings import Finding, Severity
+from govreport.findings import Finding
 
 __all__ = ["is_valid", "schema_findings", "validator"]
 
@@ -37,7 +37,7 @@ def _is_integer(checker: Any, instance: Any) -> bool:
 
 
 _TYPE_CHECKER = Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer)
-_Validator = jsonschema.validators.extend(Draft202012Validator, type_checker=_TYPE_CHECKER)
+_Validator = jsonschema.validators.extend(Draft202012Validator, type_checker=_TYPE_CHECKER)  # type: ignore[no-untyped-call]
 
 
 @functools.cache
@@ -99,14 +99,8 @@ class _Maker:
     def label(self, ptr: str) -> str:
         return tables.label(self.edition, ptr, self.shape)
 
-    def make(self, rule: str, ptr: str, args: dict[str, Any], *, template: str = "",
-             expected: Any = None, actual: Any = None) -> Finding:
-        key = template or rule
-        return Finding(
-            rule=rule, severity=catalogue.get(rule).severity, pointer=ptr, label=self.label(ptr),
-            message=catalogue.render_message(key, args, self.lang), expected=expected, actual=actual,
-            args=args, template=key if template else "", lang=self.lang,
-        )
+    def make(self, rule: str, ptr: str, args: dict[str, Any], *, expected: Any = None, actual: Any = None) -> Finding:
+        return catalogue.finding(rule, ptr, self.label(ptr), args, self.lang, expected=expected, actual=actual)
 
 
 def _pointer(error: ValidationError) -> str:
@@ -120,8 +114,8 @@ def _branch_errors(error: ValidationError, edition: str) -> list[ValidationError
         by_branch.setdefault(int(sub.relative_schema_path[0]), []).append(sub)
     if not by_branch:
         return []
-    instance = error.instance
-    branches = error.validator_value
+    instance: Any = error.instance
+    branches: Any = error.validator_value
 
     def score(item: tuple[int, list[ValidationError]]) -> tuple[int, int]:
         index, errors = item
@@ -162,17 +156,20 @@ def schema_findings(instance: Any, edition: str, *, lang: str = "zh") -> list[Fi
 
 def _convert(error: ValidationError, maker: _Maker, edition: str) -> Iterator[Finding]:
     ptr = _pointer(error)
-    kw = error.validator
+    kw = str(error.validator)
+    value: Any = error.validator_value
+    instance: Any = error.instance
+    schema: Any = error.schema
     if kw == "required":
-        present = error.instance if isinstance(error.instance, dict) else {}
-        for key in error.validator_value:
+        present = instance if isinstance(instance, dict) else {}
+        for key in value:
             if key not in present:
                 child = ptr + "/" + tables.escape(key)
                 yield maker.make("SCHEMA-REQUIRED", child, {"label": maker.label(child)}, expected=key)
         return
     if kw == "additionalProperties":
-        allowed = list(error.schema.get("properties", {}))
-        for key in error.instance:
+        allowed = list(schema.get("properties", {}))
+        for key in instance:
             if key in allowed:
                 continue
             child = ptr + "/" + tables.escape(key)
@@ -197,7 +194,7 @@ def _convert(error: ValidationError, maker: _Maker, edition: str) -> Iterator[Fi
         )
         return
     if kw == "type":
-        names = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        names = value if isinstance(value, list) else [value]
         expected_type = Text(
             "或".join(_TYPE_NAMES[n].zh for n in names), " or ".join(_TYPE_NAMES[n].en for n in names)
         )
@@ -207,7 +204,7 @@ def _convert(error: ValidationError, maker: _Maker, edition: str) -> Iterator[Fi
             expected=expected_type.get(maker.lang), actual=_json_safe(error.instance),
         )
         return
-    requirement = _requirement(kw, error.validator_value)
+    requirement = _requirement(kw, value)
     yield maker.make(
         "SCHEMA-VALUE", ptr,
         {"label": maker.label(ptr) or "报告", "actual": _show(error.instance), "requirement": requirement},

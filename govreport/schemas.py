@@ -110,7 +110,7 @@ def _documents() -> Iterator[dict[str, Any]]:
 
 def _refuse(uri: str) -> referencing.Resource[Any]:
     # Nothing is ever fetched: an unknown reference is an error, not a download.
-    raise referencing.exceptions.NoSuchResource(ref=uri)
+    raise referencing.exceptions.NoSuchResource(ref=uri)  # type: ignore[call-arg]
 
 
 @functools.cache

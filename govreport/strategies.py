@@ -65,7 +65,7 @@ _amounts = st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False, 
 
 def _leaf_rows(shape: tables.Shape) -> list[tuple[str, ...]]:
     """Key paths (under /requests/outcomes) of every outcome row but the total."""
-    rows = [("granted",), ("partially_granted",)]
+    rows: list[tuple[str, ...]] = [("granted",), ("partially_granted",)]
     rows += [("withheld", f.name) for f in attrs.fields(Withheld)]
     rows += [("unavailable", f.name) for f in attrs.fields(Unavailable)]
     rows += [("not_processed", f.name) for f in attrs.fields(NotProcessed)]
@@ -176,7 +176,9 @@ def reports(draw: st.DrawFn, edition: str | None = None, shape: tables.Shape | N
         raise ValueError(f"unknown edition {ed!r}")
     layout: tables.Shape = shape or ("row" if ed == "2019" else "split")
     year = draw(st.integers(2019, 2020) if ed == "2019" else st.integers(2021, 2030))
-    table2 = draw(_table2_2019() if ed == "2019" else _table2_2021())
+    table2: ActiveDisclosure2019 | ActiveDisclosure2021 = (
+        draw(_table2_2019()) if ed == "2019" else draw(_table2_2021())
+    )
     return Report(
         edition=ed,
         report=ReportInfo(year=year, agency=draw(_agencies)),

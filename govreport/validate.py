@@ -15,6 +15,7 @@ import functools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import attrs
 from attrs import define, field
 
 from govreport import catalogue, engine, schema_check, schemas, tables
@@ -221,12 +222,8 @@ class Validator:
                 p, f, n = counts.get(rule.id, [0, 0, 0])
                 stats[rule.id] = RuleStats(passed=p, failed=f, not_assessable=n)
         if zeroed:
-            args = {"count": len(zeroed)}
-            out.append(Finding(
-                rule="BLANKS-AS-ZERO", severity=Severity.INFO, pointer="", label="",
-                message=catalogue.render_message("BLANKS-AS-ZERO", args, self.lang),
-                args=args, lang=self.lang, actual=len(zeroed),
-            ))
+            out.append(catalogue.finding("BLANKS-AS-ZERO", "", "", {"count": len(zeroed)}, self.lang,
+                                         actual=len(zeroed)))
         return out
 
     def _operands(self, outcome: engine.Outcome, source_map: Mapping[str, Provenance]) -> tuple[Operand, ...]:
@@ -258,11 +255,9 @@ class Validator:
                 "、".join(r.label for r in outcome.zeroed), ", ".join(r.label for r in outcome.zeroed)
             )
             template = f"{b.rule.id}:as-zero"
-        return Finding(
-            rule=b.rule.id, severity=b.rule.severity, pointer=b.total.pointer, label=b.total.label,
-            message=catalogue.render_message(template or b.rule.id, args, self.lang),
-            expected=outcome.expected, actual=outcome.actual,
-            operands=self._operands(outcome, source_map), args=args, template=template, lang=self.lang,
+        return catalogue.finding(
+            b.rule.id, b.total.pointer, b.total.label, args, self.lang, template=template,
+            expected=outcome.expected, actual=outcome.actual, operands=self._operands(outcome, source_map),
         )
 
     def _not_assessable(self, outcome: engine.Outcome, source_map: Mapping[str, Provenance]) -> Finding:
@@ -276,23 +271,17 @@ class Validator:
             variant = "not-assessable"
             args["blanks"] = Text("、".join(r.label for r in outcome.blanks),
                                   ", ".join(r.label for r in outcome.blanks))
-        template = f"{b.rule.id}:{variant}"
-        return Finding(
-            rule=b.rule.id, severity=Severity.INFO, pointer=b.total.pointer, label=b.total.label,
-            message=catalogue.render_message(template, args, self.lang),
-            operands=self._operands(outcome, source_map), args=args, template=template, lang=self.lang,
+        return catalogue.finding(
+            b.rule.id, b.total.pointer, b.total.label, args, self.lang, template=f"{b.rule.id}:{variant}",
+            severity=Severity.INFO, operands=self._operands(outcome, source_map),
         )
 
     # -- conformance -------------------------------------------------------------
 
     def _make(self, rule: str, ptr: str, label: str, args: dict[str, Any], *, template: str = "",
               expected: Any = None, actual: Any = None) -> Finding:
-        key = template or rule
-        return Finding(
-            rule=rule, severity=catalogue.get(rule).severity, pointer=ptr, label=label,
-            message=catalogue.render_message(key, args, self.lang), expected=expected, actual=actual,
-            args=args, template=template, lang=self.lang,
-        )
+        return catalogue.finding(rule, ptr, label, args, self.lang, template=template,
+                                 expected=expected, actual=actual)
 
     def _conformance(
         self, data: dict[str, Any], edition: str, shape: tables.Shape, values: list[Any],
@@ -304,17 +293,17 @@ class Validator:
                 continue
             prov = source_map.get(spec.pointer)
             raw = prov.raw.strip() if prov and prov.raw else ""
-            args = {"label": spec.label, "raw": raw}
+            blank_args: dict[str, Any] = {"label": spec.label, "raw": raw}
             template = ("CELL-BLANK:undetermined" if prov and prov.undetermined
                         else "CELL-BLANK:raw" if raw else "")
-            out.append(self._make("CELL-BLANK", spec.pointer, spec.label, args,
+            out.append(self._make("CELL-BLANK", spec.pointer, spec.label, blank_args,
                                   template=template, actual=raw or None))
         stated = data.get("edition")
         year = _year(data)
         if year is not None and stated in schemas.EDITIONS:
             expected = expected_edition(year)
             if expected is None:
-                args = {"year": year, "actual": stated}
+                args: dict[str, Any] = {"year": year, "actual": stated}
                 out.append(self._make("FMT-EDITION", "/edition", tables.label(edition, "/edition"), args,
                                       template="FMT-EDITION:early", actual=stated))
             elif expected != stated:
@@ -336,14 +325,7 @@ class Validator:
         if finding.location is not None:
             return finding
         prov = source_map.get(finding.pointer)
-        if prov is None:
-            return finding
-        return Finding(
-            rule=finding.rule, severity=finding.severity, pointer=finding.pointer, label=finding.label,
-            message=finding.message, expected=finding.expected, actual=finding.actual,
-            operands=finding.operands, location=prov.location, args=finding.args,
-            template=finding.template, lang=finding.lang,
-        )
+        return finding if prov is None else attrs.evolve(finding, location=prov.location)
 
 
 @functools.cache

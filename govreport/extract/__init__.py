@@ -40,7 +40,8 @@ def parse_document(document: Document, *, lang: str = "zh") -> Reading:
     builder = Builder(stream, lang)
     first_table = min((s for s, _ in regions.spans()), default=len(stream.text))
     info = meta.metadata(stream, first_table)
-    year = info.get("year") if isinstance(info.get("year"), int) else None
+    found_year = info.get("year")
+    year = found_year if isinstance(found_year, int) else None
 
     if not _looks_like_report(stream, regions, sections):
         raise ReadError(document.name or "<bytes>", "not-a-report",

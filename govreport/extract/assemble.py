@@ -170,12 +170,9 @@ class Builder:
                 location: Location | None = None, expected: Any = None, actual: Any = None,
                 label: str | None = None) -> None:
         lab = label if label is not None else tables.label(self.edition, ptr)
-        args = {"label": lab, **args}
-        key = template or rule
-        self.findings.append(Finding(
-            rule=rule, severity=catalogue.get(rule).severity, pointer=ptr, label=lab,
-            message=catalogue.render_message(key, args, self.lang), expected=expected, actual=actual,
-            location=location, args=args, template=template, lang=self.lang,
+        self.findings.append(catalogue.finding(
+            rule, ptr, lab, {"label": lab, **args}, self.lang, template=template,
+            expected=expected, actual=actual, location=location,
         ))
 
     # -- instance ----------------------------------------------------------------
@@ -687,7 +684,7 @@ def read_table3(b: Builder, events: list[Event], year: int | None) -> tables.Sha
                 b.finding("FMT-SHAPE", "/requests/outcomes", {"detail": detail}, template="FMT-SHAPE:row",
                           location=g.cells[0].location)
     pending: list[Pending] = []
-    fitted: dict[str, list[tuple[Cell, Parsed | None]]] = {}
+    fitted: dict[str, Fitted] = {}
     for row in rows:
         group = assigned.get(row)
         if group is None:

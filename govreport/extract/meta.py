@@ -134,10 +134,10 @@ def metadata(stream: Stream, before: int) -> dict[str, object]:
             break
     if title:
         out["title"] = title
-        m = _TITLE_SUFFIX.search(title)
-        if m:
-            out["year"] = int(m.group(1))
-            agency = title[: m.start()].strip()
+        suffix = _TITLE_SUFFIX.search(title)
+        if suffix:
+            out["year"] = int(suffix.group(1))
+            agency = title[: suffix.start()].strip()
             if not agency:
                 after = _TITLE_SUFFIX.sub("", title)
                 agency = after
@@ -150,13 +150,13 @@ def metadata(stream: Stream, before: int) -> dict[str, object]:
                 out["agency"] = m2.group(2)
                 out.setdefault("year", int(m2.group(1)))
     if "year" not in out:
-        m = _PERIOD.search(stream.text)
-        if m:
-            out["year"] = int(m.group(2))
-    m = _PUBLISHED.search(stream.text[:20000])
+        period = _PERIOD.search(stream.text)
+        if period:
+            out["year"] = int(period.group(2))
+    stated = _PUBLISHED.search(stream.text[:20000])
     published = None
-    if m:
-        published = _date(m.group(2), m.group(3), m.group(4))
+    if stated:
+        published = _date(stated.group(2), stated.group(3), stated.group(4))
     if published is None:
         for key in ("PubDate", "pubdate", "publishdate", "PublishDate", "firstpublishedtime"):
             value = stream.document.metadata.get(key)
