@@ -18,6 +18,7 @@ from govreport.location import Provenance
 from govreport.model import Report
 from govreport.readers.errors import ReadError
 from govreport.readers.instance import load_instance
+from govreport.readers.jsonpos import positions
 from govreport.validate import Result, Validator
 
 __all__ = ["MAX_BYTES", "Reading", "check", "load", "read", "read_bytes"]
@@ -79,7 +80,11 @@ def read_data(data: bytes, *, name: str, lang: str = "zh") -> Reading:
     if not data.strip():
         raise ReadError(name, "empty")
     if _looks_like_json(data, name):
-        return Reading(name=name, media_type=JSON_TYPE, instance=load_instance(data, name))
+        instance = load_instance(data, name)
+        # Findings on a JSON file point at the line and column of the value in that file.
+        where = positions(data.decode("utf-8-sig"))
+        source_map = {ptr: Provenance(location=loc) for ptr, loc in where.items()}
+        return Reading(name=name, media_type=JSON_TYPE, instance=instance, source_map=source_map)
     from govreport.extract import read_report  # documents: heavier machinery, loaded on demand
 
     return read_report(data, name=name, lang=lang)

@@ -322,10 +322,15 @@ class Validator:
 
     @staticmethod
     def _locate(finding: Finding, source_map: Mapping[str, Provenance]) -> Finding:
+        """Attach where the value was read; for something absent, where its parent is."""
         if finding.location is not None:
             return finding
-        prov = source_map.get(finding.pointer)
-        return finding if prov is None else attrs.evolve(finding, location=prov.location)
+        path = tables.split_pointer(finding.pointer)
+        for depth in range(len(path), -1, -1):
+            prov = source_map.get(tables.pointer(path[:depth]))
+            if prov is not None:
+                return attrs.evolve(finding, location=prov.location)
+        return finding
 
 
 @functools.cache

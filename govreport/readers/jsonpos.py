@@ -1,0 +1,108 @@
+"""JSON with positions: where each value of an instance file starts (line, column).
+
+People who keep their report as a JSON file want findings to say where in that file
+the cell is, like for any other source. The standard ``json`` module does not report
+positions, so this is a small recursive-descent parser over the same grammar that
+records, for every value, the JSON Pointer and the 1-based line and column where it
+starts. Strings are decoded by ``json.decoder.scanstring`` (the standard module's own
+string scanner).
+
+The instance itself is still produced by :func:`json.loads` (fast, and the reference
+for what is valid JSON); positions are computed only when they are wanted.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from json.decoder import scanstring as _scanstring  # type: ignore[attr-defined]
+
+from govreport.location import Location
+from govreport.tables import escape
+
+__all__ = ["positions"]
+
+_WS = re.compile(r"[ \t\n\r]*")
+_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
+_LITERALS = ("true", "false", "null")
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
+        self.found: dict[str, Location] = {}
+
+    def location(self, pos: int) -> Location:
+        line = bisect.bisect_right(self.line_starts, pos)
+        return Location(line=line, column=pos - self.line_starts[line - 1] + 1)
+
+    def skip(self, pos: int) -> int:
+        m = _WS.match(self.text, pos)
+        return m.end() if m else pos
+
+    def value(self, pos: int, ptr: str) -> int:
+        pos = self.skip(pos)
+        self.found[ptr] = self.location(pos)
+        ch = self.text[pos:pos + 1]
+        if ch == "{":
+            return self.obj(pos + 1, ptr)
+        if ch == "[":
+            return self.arr(pos + 1, ptr)
+        if ch == '"':
+            end: int = _scanstring(self.text, pos + 1)[1]
+            return end
+        for literal in _LITERALS:
+            if self.text.startswith(literal, pos):
+                return pos + len(literal)
+        m = _NUMBER.match(self.text, pos)
+        if m is None:
+            raise ValueError(f"unexpected character at {pos}")
+        return m.end()
+
+    def obj(self, pos: int, ptr: str) -> int:
+        pos = self.skip(pos)
+        if self.text[pos:pos + 1] == "}":
+            return pos + 1
+        while True:
+            pos = self.skip(pos)
+            key, pos = _scanstring(self.text, pos + 1)
+            pos = self.skip(pos)
+            if self.text[pos:pos + 1] != ":":
+                raise ValueError(f"expected ':' at {pos}")
+            pos = self.skip(self.value(pos + 1, f"{ptr}/{escape(key)}"))
+            ch = self.text[pos:pos + 1]
+            if ch == "}":
+                return pos + 1
+            if ch != ",":
+                raise ValueError(f"expected ',' or '}}' at {pos}")
+            pos += 1
+
+    def arr(self, pos: int, ptr: str) -> int:
+        pos = self.skip(pos)
+        if self.text[pos:pos + 1] == "]":
+            return pos + 1
+        index = 0
+        while True:
+            pos = self.skip(self.value(pos, f"{ptr}/{index}"))
+            index += 1
+            ch = self.text[pos:pos + 1]
+            if ch == "]":
+                return pos + 1
+            if ch != ",":
+                raise ValueError(f"expected ',' or ']' at {pos}")
+            pos += 1
+
+
+def positions(text: str) -> dict[str, Location]:
+    """JSON Pointer → where the value starts, for a text ``json.loads`` accepts.
+
+    Returns an empty mapping if the text cannot be walked (positions are a help, never
+    a reason to refuse an instance that the standard parser read).
+    """
+    parser = _Parser(text)
+    try:
+        parser.value(0, "")
+    except (ValueError, IndexError, RecursionError):
+        return {}
+    return parser.found
