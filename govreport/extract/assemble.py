@@ -235,6 +235,8 @@ class Builder:
             return
         # Only a label that fills its cell (or its line) says how the report words it;
         # inside run-together or broken text the match is just the key phrase.
+        if len(event.piece.raw) > 3 * len(event.text) + 40:
+            return
         whole = _clean_label(event.piece.raw)
         if event.piece.kind == "plain" and whole != _clean_label(event.text):
             return

@@ -46,6 +46,7 @@ _EXTRA = str.maketrans({
 })
 
 
+@functools.lru_cache(maxsize=8192)
 def _char(ch: str) -> str:
     if ch in _SPACE:
         return " "
