@@ -268,6 +268,12 @@ class Stream:
                         self._add_line(pieces, "grid")
                 continue
             if not block.text.strip():
+                if "\xa0" in block.text:
+                    # A line holding only a no-break space is an empty table cell of a web
+                    # page flattened to text (&nbsp;), not a separator.
+                    self._add_gap(1, 0, block.location, at_end=True, blanks=1)
+                    empties = 0
+                    continue
                 empties += 1
                 last = block.location
                 continue
@@ -277,13 +283,17 @@ class Stream:
         if empties and blocks:
             self._add_gap(empties, spacing, last, at_end=True)
 
-    def _add_gap(self, empties: int, spacing: int, location: Location, at_end: bool = False) -> None:
+    def _add_gap(self, empties: int, spacing: int, location: Location, at_end: bool = False,
+                 blanks: int = 0) -> None:
         """Cells separated by blank lines: a longer run of empty lines holds blank cells
         (each blank cell adds itself and one more separator; at the end of the document
-        no separator follows the last one)."""
-        if not spacing or empties <= (0 if at_end else spacing):
+        no separator follows the last one). ``blanks`` forces a known number."""
+        if blanks:
+            extra, rest = blanks, 0
+        elif not spacing or empties <= (0 if at_end else spacing):
             return
-        extra, rest = divmod(empties if at_end else empties - spacing, spacing + 1)
+        else:
+            extra, rest = divmod(empties if at_end else empties - spacing, spacing + 1)
         if extra and not rest:
             gap = Piece(raw="", view=View(""), location=location, line=0, kind="gap")
             gap.blanks = extra
