@@ -16,6 +16,7 @@ from attrs import define, field
 from govreport.findings import Finding
 from govreport.location import Provenance
 from govreport.model import Report
+from govreport.readers import MAX_BYTES, read_file
 from govreport.readers.errors import ReadError
 from govreport.readers.instance import load_instance
 from govreport.readers.jsonpos import positions
@@ -23,8 +24,6 @@ from govreport.validate import Result, Validator
 
 __all__ = ["MAX_BYTES", "Reading", "check", "load", "read", "read_bytes"]
 
-#: Inputs larger than this are refused (a report is at most a few MB; a PDF a few tens).
-MAX_BYTES = 64 * 1024 * 1024
 
 JSON_TYPE = "application/json"
 
@@ -47,20 +46,9 @@ class Reading:
 
 
 def read_bytes(path: str | os.PathLike[str]) -> bytes:
-    """The bytes of ``path``, or a :class:`ReadError` naming the file."""
+    """The bytes of ``path``, or a :class:`ReadError` naming the file (size-limited)."""
     name = os.fspath(path)
-    try:
-        size = os.path.getsize(name)
-        if size > MAX_BYTES:
-            raise ReadError(name, "too-large", size=size, limit=MAX_BYTES)
-        with open(name, "rb") as handle:
-            return handle.read()
-    except FileNotFoundError:
-        raise ReadError(name, "not-found") from None
-    except IsADirectoryError:
-        raise ReadError(name, "unreadable", detail=("这是一个目录", "it is a directory")) from None
-    except OSError as exc:
-        raise ReadError(name, "unreadable", detail=exc.strerror or str(exc)) from None
+    return read_file(name, name)
 
 
 def _looks_like_json(data: bytes, name: str) -> bool:

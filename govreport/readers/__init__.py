@@ -44,6 +44,7 @@ __all__ = [
     "ReadError",
     "Table",
     "read_document",
+    "read_file",
     "sniff",
 ]
 
@@ -257,7 +258,7 @@ def read_document(
         path = os.fspath(source)
         shown = name or path
         doc_name = name or os.path.basename(path)
-        data = _read_file(path, shown)
+        data = read_file(path, shown)
     if _blank(data):
         raise ReadError(shown, "empty")
 
@@ -296,7 +297,8 @@ def _renamed(document: Document, name: str) -> Document:
     return evolve(document, name=name)
 
 
-def _read_file(path: str, shown: str) -> bytes:
+def read_file(path: str, shown: str) -> bytes:
+    """The bytes of the file at ``path`` (``shown`` names it in errors), size-limited."""
     try:
         size = os.stat(path).st_size
     except FileNotFoundError:
