@@ -317,7 +317,7 @@ def test_blank_cells_are_empty_never_zero(seed: dict[str, Any]) -> None:
     rows = render(seed, layout="rows").splitlines()
     assert "一、本年新收政府信息公开申请数量 | 9 | 0 |  | 0 | 0 | 0 | 9" in rows
     assert "| 一、本年新收政府信息公开申请数量 |  |  | 9 | 0 |  | 0 | 0 | 0 | 9 |" in render(seed, to="markdown")
-    assert "一、本年新收政府信息公开申请数量90—0009" in render(seed, layout="runs")
+    assert "一、本年新收政府信息公开申请数量90/0009" in render(seed, layout="runs")
     blank = render(seed, layout="blank")
     assert "一、本年新收政府信息公开申请数量\n\n9\n\n0\n\n\n\n0\n\n0\n\n0\n\n9\n\n" in blank
 

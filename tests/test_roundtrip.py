@@ -15,7 +15,7 @@ import random
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govreport import Report, tables
@@ -173,3 +173,18 @@ def test_all_noises_at_once_on_the_seed() -> None:
     reading = parse(text, "text")
     assert diff(table_part(data), table_part(reading.instance)) == []
     assert {f.actual for f in reading.findings if f.rule == "LABEL-VARIANT"} >= {"规范性文件", "本年制发数"}
+
+
+@settings(max_examples=50)  # slow by nature: every blank defeats the row-total pruning
+@given(data=_with_blanks())
+def test_run_together_cells_with_blanks_are_never_misread(data: dict[str, Any]) -> None:
+    """A blank among run-together digits (printed as a dash) never shifts a number.
+
+    Every cell is read exactly, or left null with a finding on its row that says why
+    (ambiguous split, cells that do not fit, or a row not found).
+    """
+    reading = parse(render(data, to="text", layout="runs"), "text")
+    reported = [f.pointer for f in reading.findings if f.rule in ("READ-AMBIGUOUS", "READ-CELLS", "READ-MISSING")]
+    for ptr, want, got in diff(table_part(data), table_part(reading.instance)):
+        assert got in (None, "<absent>"), (ptr, want, got)
+        assert any(ptr == r or ptr.startswith(r + "/") for r in reported), ptr

@@ -214,7 +214,7 @@ class Builder:
 
     def cell_value(self, ptr: str, cell: Cell, parsed: Parsed | None, cell_type: str, unit: str | None) -> Any:
         """The instance value of a parsed cell in a column of ``cell_type`` and ``unit``."""
-        if cell.blank or parsed is None:
+        if parsed is None or parsed.value is None:
             return None
         value = parsed.value
         if parsed.unit and unit and parsed.unit != unit:
@@ -353,7 +353,7 @@ def _signs_fit(edition: str, ptr: str, columns: Sequence[str]) -> Callable[[list
                kind="cell", cell_type="count")).cell_type == "signed_count" for c in columns]
 
     def ok(parts: list[Parsed]) -> bool:
-        return all(s or (not p.signed and p.value >= 0) for s, p in zip(signed, parts))
+        return all(s or p.value is None or (not p.signed and p.value >= 0) for s, p in zip(signed, parts))
 
     return ok
 
@@ -369,12 +369,13 @@ def _plain(cells: list[Cell]) -> Fitted:
 
 
 def _splittable(cells: list[Cell], count: int) -> bool:
-    """Fewer printed tokens than columns, all numbers: maybe cells run together."""
-    if not cells or len(cells) >= count or any(c.blank for c in cells):
+    """Fewer printed tokens than columns, numbers (and blanks): maybe cells run together."""
+    numbers = [c for c in cells if not c.blank]
+    if not numbers or len(cells) >= count:
         return False
-    if not all(cellmod.parse_token(c.text) for c in cells):
+    if not all(cellmod.parse_token(c.text) for c in numbers):
         return False
-    return sum(len(re.sub(r"\D", "", c.text)) for c in cells) >= count
+    return sum(len(re.sub(r"\D", "", c.text)) for c in numbers) + len(cells) - len(numbers) >= count
 
 
 def _atomic(cells: list[Cell]) -> list[bool]:
@@ -455,7 +456,7 @@ def _split(
     try:
         candidates = cellmod.sum_splits(tokens, groups, atomic=atomic) if groups else []
         if not candidates:
-            everything = cellmod.splits(tokens, count, atomic=atomic, limit=50_000)
+            everything = cellmod.splits(tokens, count, atomic=atomic, limit=10_000)
             candidates = [c for c in everything if constraint(c)] if constraint is not None else everything
             candidates = candidates or everything
     except SplitLimit:
@@ -476,17 +477,13 @@ def _split(
 
 def _resolved(b: Builder, ptr: str, cells: list[Cell], split: list[Parsed]) -> Fitted:
     """A unique split. Say so when arithmetic decided it (not when the digits alone do,
-    as in ``0000000``, which can only be seven zeros)."""
+    as in ``0000000``, which can only be seven zeros: one digit per cell)."""
     if len(cells) < len(split):
-        try:
-            forced = len(cellmod.splits([c.text for c in cells], len(split), atomic=_atomic(cells),
-                                        limit=20_000, stop_after=2)) == 1
-        except SplitLimit:
-            forced = False
-        if not forced:
+        digits = sum(len(re.sub(r"\D", "", c.text)) or 1 for c in cells)
+        if digits != len(split):
             b.finding("READ-SPLIT", ptr, {"printed": _printed(cells), "split": ", ".join(_show(p) for p in split)},
                       location=cells[0].location)
-    return [(_cell_for(cells, i, len(split)), p, None) for i, p in enumerate(split)]
+    return [(_cell_for(cells, i, len(split), p), p, None) for i, p in enumerate(split)]
 
 
 def _ambiguous(b: Builder, ptr: str, cells: list[Cell], candidates: list[list[Parsed]]) -> Fitted:
@@ -504,7 +501,7 @@ def _undetermined(cells: list[Cell], count: int, candidates: list[list[Parsed]])
     out: Fitted = []
     for i in range(count):
         options = {(_show(c[i]), c[i].signed) for c in candidates}
-        cell = _cell_for(cells, i, count)
+        cell = _cell_for(cells, i, count, candidates[0][i] if candidates else None)
         if candidates and len(options) == 1:
             out.append((cell, candidates[0][i], None))
         else:
@@ -513,11 +510,13 @@ def _undetermined(cells: list[Cell], count: int, candidates: list[list[Parsed]])
 
 
 def _show(p: Parsed) -> str:
-    return f"{p.value}{p.unit or ''}"
+    return "空" if p.value is None else f"{p.value}{p.unit or ''}"
 
 
-def _cell_for(cells: list[Cell], index: int, total: int) -> Cell:
-    # All parts of a split come from the printed token(s); locate each at its token.
+def _cell_for(cells: list[Cell], index: int, total: int, part: Parsed | None = None) -> Cell:
+    """The printed token a split cell came from (for its location and raw text)."""
+    if part is not None and 0 <= part.token < len(cells):
+        return cells[part.token]
     if len(cells) == total:
         return cells[index]
     return cells[min(index * len(cells) // total, len(cells) - 1)]
@@ -528,7 +527,9 @@ def _cell_for(cells: list[Cell], index: int, total: int) -> Cell:
 
 def _row_total_ok(parts: list[Parsed]) -> bool:
     vals = [p.value for p in parts]
-    return all(isinstance(v, int) and v >= 0 for v in vals) and sum(vals[:6]) == vals[6]
+    if any(v is None for v in vals):
+        return all(v is None or (isinstance(v, int) and v >= 0) for v in vals)  # total not checkable
+    return all(isinstance(v, int) and v >= 0 for v in vals) and sum(vals[:6]) == vals[6]  # type: ignore[arg-type]
 
 
 def _groups(events: list[Event], width: int) -> list[Group]:
@@ -762,9 +763,9 @@ def _solve_columns(b: Builder, rows: list[str], fitted: dict[str, Fitted], pendi
 
 def _t4_ok(parts: list[Parsed]) -> bool:
     vals = [p.value for p in parts]
-    if not all(isinstance(v, int) and v >= 0 for v in vals):
+    if not all(v is None or (isinstance(v, int) and v >= 0) for v in vals):
         return False
-    return all(sum(vals[i:i + 4]) == vals[i + 4] for i in (0, 5, 10))
+    return all(None in vals[i:i + 5] or sum(vals[i:i + 4]) == vals[i + 4] for i in (0, 5, 10))  # type: ignore
 
 
 def read_table4(b: Builder, events: list[Event]) -> bool:

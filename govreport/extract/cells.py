@@ -11,6 +11,7 @@ way must say so and leave the cells blank.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
@@ -25,11 +26,16 @@ _TOKEN = re.compile(r"^(?P<sign>[+\-]?)(?P<int>\d+)(?P<frac>\.\d+)?(?P<unit>万�
 
 @define(frozen=True, slots=True)
 class Parsed:
-    """A parsed cell: its value (int or Decimal) and the unit written in it, if any."""
+    """A parsed cell: its value (int or Decimal, None for a blank) and the unit written in it."""
 
-    value: int | Decimal
+    value: int | Decimal | None
     unit: str | None = None
     signed: bool = False
+    token: int = -1  # for a split: which printed token the cell came from
+
+    @property
+    def blank(self) -> bool:
+        return self.value is None
 
 
 def parse_token(token: str) -> Parsed | None:
@@ -47,6 +53,9 @@ def parse_token(token: str) -> Parsed | None:
 
 class SplitLimit(Exception):
     """Too many ways to split: the enumeration was stopped."""
+
+
+_MAX_RESULTS = 1000
 
 
 def _parts(token: str) -> tuple[str, str, str, str]:
@@ -68,7 +77,7 @@ def splits(
     limit: int = 200_000,
     prefix_check: Callable[[list[Parsed]], bool] | None = None,
     atomic: Sequence[bool] | None = None,
-    stop_after: int = 1000,
+    stop_after: int = 1000,  # _MAX_RESULTS: more raises SplitLimit; smaller: just stop
 ) -> list[list[Parsed]]:
     """Every way to cut ``tokens`` into ``count`` cells that ``accept`` allows.
 
@@ -76,11 +85,16 @@ def splits(
     integer part; the sign (if any) stays with the first cell of its token and the
     decimal part and unit with the last. A token marked ``atomic`` (it filled a table
     cell of its own) is exactly one cell. ``prefix_check`` may reject a partial split
-    early (for speed). Raises :class:`SplitLimit` after ``limit`` partial states;
-    stops after ``stop_after`` results.
+    early (for speed). Raises :class:`SplitLimit` after ``limit`` partial states or
+    more than 1000 results (a list that is not complete is never returned, because
+    callers keep the cells all candidates agree on); a smaller ``stop_after`` just
+    stops early, for callers that only count.
     """
-    pieces = [_parts(t) for t in tokens]
-    fixed = list(atomic) if atomic is not None else [False] * len(pieces)
+    # A blank token ("" — a dash or an empty cell among run-together digits) is one
+    # blank cell; it cannot be cut and holds no digits.
+    pieces = [("", "", "", "") if t == "" else _parts(t) for t in tokens]
+    blank = [t == "" for t in tokens]
+    fixed = [a or b for a, b in zip(atomic if atomic is not None else [False] * len(pieces), blank)]
     if count < len(pieces):
         return []
     out: list[list[Parsed]] = []
@@ -96,6 +110,10 @@ def splits(
             return
         sign, digits, frac, unit = pieces[i]
         tokens_left = len(pieces) - i - 1
+        if blank[i]:
+            if remaining - tokens_left >= 1:
+                yield from emit_token(i + 1, acc + [Parsed(value=None, token=i)], remaining - 1)
+            return
         max_cells = 1 if fixed[i] else min(len(digits), remaining - tokens_left)
         for k in range(1, max_cells + 1):
             for cut in _cuts(digits, k):
@@ -107,7 +125,7 @@ def splits(
                     else:
                         value = int(text)
                     cells.append(Parsed(value=value, unit=unit or None if j == len(cut) - 1 else None,
-                                        signed=bool(sign) and j == 0))
+                                        signed=bool(sign) and j == 0, token=i))
                 new = acc + cells
                 if prefix_check is not None and not prefix_check(new):
                     continue
@@ -117,6 +135,9 @@ def splits(
         if accept is None or accept(candidate):
             out.append(candidate)
             if len(out) >= stop_after:
+                if stop_after == _MAX_RESULTS:
+                    # An incomplete list would make "all candidates agree" a guess.
+                    raise SplitLimit()
                 break
     return out
 
@@ -160,7 +181,7 @@ def sum_splits(
     """
     pieces = []
     for t in tokens:
-        m = _TOKEN.match(t)
+        m = _TOKEN.match(t) if t else None
         if m is None or m.group("sign") or m.group("frac") or m.group("unit"):
             return []
         pieces.append(m.group("int"))
@@ -221,9 +242,20 @@ def sum_splits(
                     for rest in walk(total_end, gi + 1):
                         yield [*head, total, *rest]
 
+    starts = []
+    pos = 0
+    for piece in pieces:
+        starts.append(pos)
+        pos += len(piece)
     out = []
     for combo in walk(0, 0):
-        out.append([Parsed(value=v) for v in combo])
-        if len(out) > 1000:
-            break
+        # Recover which token each cell came from by walking the digits again.
+        parsed, offset = [], 0
+        for v in combo:
+            token = bisect.bisect_right(starts, offset) - 1
+            parsed.append(Parsed(value=v, token=token))
+            offset += len(str(v))
+        out.append(parsed)
+        if len(out) >= _MAX_RESULTS:
+            raise SplitLimit()
     return out

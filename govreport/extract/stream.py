@@ -211,6 +211,9 @@ _PROSE_AFTER = re.compile(r"[ ]?[件条个项次人年月日号页份篇期名�
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–－]+\s*\d{1,4}\s*[-—–－]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})\s*$"
 )
+# In run-together text each "/" is one blank cell; a dash or a typographic double dash
+# ("——") is one blank cell too.
+_INLINE_BLANK = re.compile(r"/|(?<!—)—{1,2}(?!—)")
 _BLANK_PIECE = re.compile(r"^[ ]*(/|—+|-{1,2}|–|无|不适用|空|\\|／)[ ]*$")
 
 
@@ -438,6 +441,15 @@ class Stream:
             return out
         for fs, fe in free:
             segment = text[fs:fe]
+            if piece.kind == "plain":
+                # A dash standing between cells of a run-together row is a blank cell
+                # ("9—0"): dropping it would shift every cell after it.
+                for m in _INLINE_BLANK.finditer(segment):
+                    abs_start = base + fs + m.start()
+                    if start <= abs_start < end:
+                        cell = Cell(text="", raw=m.group(), blank=True, piece=piece, start=abs_start)
+                        out.append(Event(start=abs_start, end=abs_start + len(m.group()), line=piece.line,
+                                         cell=cell, piece=piece))
             for m in _NUMBER.finditer(segment):
                 abs_start = base + fs + m.start()
                 if not (start <= abs_start < end):

@@ -40,7 +40,8 @@ Tables (the official merged-cell structure, as in the 2021 template and real pag
   are left out and the spans shrink accordingly.
 
 Cells: ``null`` is a blank cell (empty text), never 0 — except in the ``runs`` layout,
-which has no separator to show an empty cell and writes ``—``. Counts are written as
+which has no separator to show an empty cell and writes ``/`` (one per blank cell: a
+run of dashes ``——`` is read as one blank, as typography uses it). Counts are written as
 integers (``-3`` for a negative 2019 change, no ``+``). Amounts are written exactly as
 their decimal digits (``Decimal("24252.311082")`` → ``24252.311082``; never a float,
 never an exponent). The 2019 procurement amount gets the row's ``unit`` appended
@@ -89,7 +90,7 @@ written):
     ``layout="runs"`` (``pingtan-2021.txt``)
         Each table on **one** line: all its origin cells concatenated with no separator
         and no whitespace at all (``一、本年新收政府信息公开申请数量640020470``), the
-        heading on the line before. A blank cell is written ``—``.
+        heading on the line before. A blank cell is written ``/``.
 
 The output always ends with a newline. Nothing here reads files or validates.
 """
@@ -116,7 +117,7 @@ BALANCE_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和�
 APPLICANTS = "申请人情况"
 CONTENT = "信息内容"
 #: What the ``runs`` layout writes for a blank cell (it has no separator to leave empty).
-RUNS_BLANK = "—"
+RUNS_BLANK = "/"
 
 _SECTIONS = ("overview", "active_disclosure", "requests", "reviews", "problems", "other_matters")
 _TABLE_KEYS = ("active_disclosure", "requests", "reviews")
