@@ -95,8 +95,10 @@ def _subtract(span: tuple[int, int], holes: list[tuple[int, int]]) -> list[tuple
     return pieces
 
 
-_TITLE = re.compile(r"([^\s|:：。，,；;]{0,40}?(\d{4})[ ]*年度?[^\s|。，,；;]{0,30}?年度?报告)")
-_TITLE_SUFFIX = re.compile(r"(\d{4})[ ]*年度?(的)?(政府信息公开|政务公开|信息公开)?(工作)?年度?报告.*$")
+# A title: up to 40 characters, a year, up to 30 more, ending in 报告 or 年报.
+_TITLE = re.compile(r"([^\s|:：。，,；;]{0,40}?\d{4}[ ]*年[^\s|。，,；;]{0,30}?(?:报告|年报))")
+_YEAR = re.compile(r"(\d{4})[ ]*年度?")
+_SUFFIX = re.compile(r"(的)?(政府信息公开|政务公开|信息公开)?(工作)?(年度)?(报告|年报)$")
 _PERIOD = re.compile(r"统计(期限|周期|区间|时间)?[^。]{0,12}?(\d{4})[ ]*年[ ]*1[ ]*月[ ]*1[ ]*日")
 _PUBLISHED = re.compile(r"(发布日期|发布时间|公开日期|发文日期|发布于)[ ]*[:：|]?[ ]*(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})")
 _META_DATE = re.compile(r"(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})")
@@ -120,35 +122,35 @@ def metadata(stream: Stream, before: int) -> dict[str, object]:
     lines = [ln.strip() for ln in head.split("\n") if ln.strip()][:15]
     for a, b in zip(lines, lines[1:]):
         joined = re.sub(r"\s+", "", a + b)
-        if "年度报告" in joined and re.search(r"\d{4}年", joined) and len(joined) <= 60:
+        # Only a short line of plain words (the agency) above a title that starts with
+        # the year: anything else above a title is page furniture.
+        if (len(a) <= 30 and not re.search(r"[\d:：，,。|/]", a) and re.match(r"\d{4}[ ]*年", b)
+                and re.search(r"(报告|年报)$", joined)):
+            candidates.insert(1 if doc_title else 0, joined)
+        # ... or a title broken after a few words ("2025年上海市…政府信息公开" / "工作年度报告").
+        elif (re.search(r"\d{4}[ ]*年", a) and "报告" not in a and len(b) <= 12
+              and not re.search(r"[\d:：，,。|/]", b) and re.search(r"(报告|年报)$", joined) and len(joined) <= 60):
             candidates.append(joined)
     title = None
     for c in candidates:
         c = re.sub(r"^[#*\s]+|[#*\s]+$", "", c)  # Markdown heading and emphasis marks
         c = re.sub(r"^(标题|名称|题目)[:：]", "", c)
         for part in re.split(r"[-—_|·]", c):
-            if "报告" in part and re.search(r"\d{4}", part) and ("公开" in part or "年度报告" in part):
+            if re.search(r"\d{4}", part) and re.search(r"(报告|年报)$", part) and "公开" in part:
                 title = part
                 break
         if title:
             break
     if title:
         out["title"] = title
-        suffix = _TITLE_SUFFIX.search(title)
-        if suffix:
-            out["year"] = int(suffix.group(1))
-            agency = title[: suffix.start()].strip()
-            if not agency:
-                after = _TITLE_SUFFIX.sub("", title)
-                agency = after
-            agency = re.sub(r"^(\d{4})[ ]*年度?", "", agency)
-            if agency:
+        year = _YEAR.search(title)
+        if year:
+            out["year"] = int(year.group(1))
+            # The agency is what remains once the year and "政府信息公开工作年度报告" are gone.
+            rest = (title[: year.start()] + title[year.end():]).strip()
+            agency = re.sub(r"^关于", "", _SUFFIX.sub("", rest)).strip()
+            if agency and not re.fullmatch(r"[\d年度的]*", agency):
                 out["agency"] = agency
-        if "agency" not in out:
-            m2 = re.match(r"^(\d{4})[ ]*年度?(.+?)(政府信息公开|政务公开|信息公开)", title)
-            if m2:
-                out["agency"] = m2.group(2)
-                out.setdefault("year", int(m2.group(1)))
     if "year" not in out:
         period = _PERIOD.search(stream.text)
         if period:
