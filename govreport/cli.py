@@ -12,10 +12,11 @@ Exit codes (the same for every command):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TextIO
 
 from govreport import __version__, catalogue, schemas
@@ -164,8 +165,10 @@ def _check(args: argparse.Namespace, out: TextIO, json_only: bool) -> int:
         try:
             if json_only and not _is_json_file(name):
                 raise ReadError(name, "not-json", detail=("validate 只接受JSON实例，请用 check", "validate takes JSON instances; use check"))
-            reading = read(name, lang=args.lang)
-            result = validator.run(reading.instance, args.edition, source_map=reading.source_map, extra=reading.findings)
+            with _no_traceback(name):
+                reading = read(name, lang=args.lang)
+                result = validator.run(reading.instance, args.edition, source_map=reading.source_map,
+                                       extra=reading.findings)
         except ReadError as error:
             worst = max(worst, EXIT_UNUSABLE)
             if args.format == "json":
@@ -179,6 +182,23 @@ def _check(args: argparse.Namespace, out: TextIO, json_only: bool) -> int:
         else:
             out.write(text_writer.format_result(name, result, lang=args.lang, color=colour, verbose=args.verbose) + "\n")
     return worst
+
+
+@contextlib.contextmanager
+def _no_traceback(name: str) -> Iterator[None]:
+    """Turn an unexpected failure on one file into that file's one-line error (exit 2).
+
+    A user checking a hundred reports should get a line naming the file that broke the
+    tool, and the other 99 results, not a traceback. GOVREPORT_DEBUG=1 re-raises.
+    """
+    try:
+        yield
+    except (ReadError, KeyboardInterrupt, BrokenPipeError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - the point is to catch what we did not foresee
+        if os.environ.get("GOVREPORT_DEBUG"):
+            raise
+        raise ReadError(name, "internal", detail=f"{type(exc).__name__}: {exc}"[:200]) from exc
 
 
 def _is_json_file(name: str) -> bool:
@@ -205,7 +225,8 @@ def _write(path: str, text: str, lang: str) -> bool:
 def _parse(args: argparse.Namespace, out: TextIO) -> int:
     """``govreport parse``: document in, JSON instance out; reading findings on stderr."""
     try:
-        reading = read(args.file, lang=args.lang)
+        with _no_traceback(args.file):
+            reading = read(args.file, lang=args.lang)
     except ReadError as error:
         sys.stderr.write(text_writer.format_error(error, lang=args.lang) + "\n")
         return EXIT_UNUSABLE

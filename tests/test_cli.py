@@ -156,3 +156,27 @@ def test_bad_usage_exits_2() -> None:
     with pytest.raises(SystemExit) as exc:
         main(["check", SEED, "--edition", "2020"])
     assert exc.value.code == 2
+
+
+def test_an_unexpected_failure_is_one_line_for_that_file_only(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import govreport.cli as cli
+
+    real_read = cli.read
+
+    def flaky(name: str, **kwargs: Any) -> Any:
+        if name.endswith("boom.json"):
+            raise IndexError("list index out of range")
+        return real_read(name, **kwargs)
+
+    monkeypatch.setattr(cli, "read", flaky)
+    monkeypatch.delenv("GOVREPORT_DEBUG", raising=False)
+    boom = tmp_path / "boom.json"
+    boom.write_text("{}", encoding="utf-8")
+    code, out = run("check", str(boom), SEED, "--format", "json")
+    assert code == 2
+    first, second = (json.loads(line) for line in out.splitlines())
+    assert first["error"]["code"] == "internal" and "IndexError" in first["error"]["message"]
+    assert second["valid"] is True
+    monkeypatch.setenv("GOVREPORT_DEBUG", "1")
+    with pytest.raises(IndexError):
+        run("check", str(boom))

@@ -29,6 +29,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "PDF的文字层无法解码（字体缺少Unicode映射），需要先做OCR",
         "the PDF's text layer cannot be decoded (its fonts lack a Unicode mapping); OCR it first",
     ),
+    "internal": (
+        "处理时出现内部错误（{detail}），请报告此问题；设置 GOVREPORT_DEBUG=1 可显示详情",
+        "internal error while processing ({detail}); please report it (GOVREPORT_DEBUG=1 shows details)",
+    ),
     "encrypted": ("PDF已加密，需要密码才能读取", "the PDF is encrypted and needs a password"),
 }
 
