@@ -131,5 +131,8 @@ class Finding:
             location=self.location, args=self.args, template=self.template, lang=lang,
         )
 
-    def sort_key(self) -> tuple[int, str, str]:
-        return (self.severity.rank, self.pointer, self.rule)
+    def sort_key(self) -> tuple[int, tuple[int, str], str]:
+        """Errors first, then in the order of the report (table 2, 3, 4; row by row)."""
+        from govreport.tables import document_order
+
+        return (self.severity.rank, document_order(self.pointer), self.rule)

@@ -31,6 +31,7 @@ __all__ = [
     "shape_of",
     "split_pointer",
     "tree",
+    "document_order",
 ]
 
 Shape = Literal["row", "split"]
@@ -249,3 +250,29 @@ def iter_tables(edition: str) -> Iterator[Node]:
     t = tree(edition, "split")
     for key in _TABLE_KEYS:
         yield t["/" + key]
+
+
+@functools.cache
+def _document_order() -> dict[str, int]:
+    order: dict[str, int] = {}
+    for edition in schemas.EDITIONS:
+        for shape in SHAPES:
+            for ptr in tree(edition, shape):
+                order.setdefault(ptr, len(order))
+    return order
+
+
+def document_order(ptr: str) -> tuple[int, str]:
+    """A sort key that puts pointers in the order of the report (table, row, column).
+
+    Pointers the schema does not know sort right after their nearest known parent.
+    """
+    order = _document_order()
+    if ptr in order:
+        return (order[ptr], "")
+    path = split_pointer(ptr) if ptr.startswith("/") else ()
+    for depth in range(len(path) - 1, -1, -1):
+        parent = pointer(path[:depth])
+        if parent in order:
+            return (order[parent], ptr)
+    return (len(order), ptr)

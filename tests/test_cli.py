@@ -180,3 +180,14 @@ def test_an_unexpected_failure_is_one_line_for_that_file_only(monkeypatch: pytes
     monkeypatch.setenv("GOVREPORT_DEBUG", "1")
     with pytest.raises(IndexError):
         run("check", str(boom))
+
+
+def test_blank_cells_of_one_row_are_one_entry_in_text_output(tmp_path: Path, seed_instance: dict[str, Any]) -> None:
+    for column in ("commercial", "research", "public_interest"):
+        seed_instance["requests"]["carried_over"][column] = None
+    code, out = run("check", write_json(tmp_path, seed_instance), "--color", "never")
+    assert code == 0
+    assert "二、上年结转政府信息公开申请数量 › 商业企业、科研机构、社会公益组织" in out
+    assert "3个单元格为空白" in out and "/requests/carried_over/{commercial,research,public_interest}" in out
+    code, out = run("check", write_json(tmp_path, seed_instance), "--color", "never", "-v")
+    assert out.count("CELL-BLANK") == 3  # verbose: one entry per cell

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from govreport.findings import Finding, Severity
 from govreport.readers.errors import ReadError
-from govreport.tables import SEP
+from govreport.tables import SEP, label
 from govreport.validate import Result
 
 __all__ = ["format_error", "format_result"]
@@ -24,6 +24,7 @@ _WORDS = {
         "hidden": "（另有 {n} 个提示未显示，加 -v 查看）",
         "where": "原文位置", "report": "报告", "unusable": "无法使用",
         "operands": "参与计算",
+        "blanks": "{n}个单元格为空白，不计为0。",
     },
     "en": {
         "valid": "passed", "invalid": "failed", "edition": "{edition} format",
@@ -31,6 +32,7 @@ _WORDS = {
         "hidden": "({n} info findings not shown; use -v to see them)",
         "where": "in the source", "report": "report", "unusable": "unusable",
         "operands": "operands",
+        "blanks": "{n} cells are blank; a blank is not zero.",
     },
 }
 
@@ -64,21 +66,59 @@ def format_result(
     )
     shown = [f for f in result.findings if verbose or f.severity is not Severity.INFO]
     groups: dict[str, list[Finding]] = {}
-    for finding in sorted(shown, key=lambda f: (_group(f, lang), f.severity.rank, f.pointer)):
+    for finding in sorted(shown, key=lambda f: (_group(f, lang), f.sort_key())):
         groups.setdefault(_group(finding, lang), []).append(finding)
     for name, findings in groups.items():
         lines.append(f"  {_paint(name, '1', color)}")
-        lines.extend(_finding_lines(findings, lang, color, verbose))
+        lines.extend(_finding_lines(findings, lang, color, verbose, result.edition))
     hidden = len(result.findings) - len(shown)
     if hidden:
         lines.append("  " + words["hidden"].format(n=hidden))
     return "\n".join(lines)
 
 
-def _finding_lines(findings: Iterable[Finding], lang: str, color: bool, verbose: bool) -> list[str]:
+def _row_of(f: Finding) -> str | None:
+    if f.rule != "CELL-BLANK" or f.template.endswith(":undetermined"):
+        return None
+    return f.pointer.rsplit("/", 1)[0]
+
+
+def _collapsed(findings: list[Finding], lang: str, color: bool, edition: str) -> list[str]:
+    """Several blank cells of one row as one entry (the common case in real reports)."""
+    first = findings[0]
+    sev = _paint(first.severity.label(lang), _COLOURS[first.severity], color)
+    row = first.pointer.rsplit("/", 1)[0]
+    head = label(edition, row)
+    head = head.split(SEP, 1)[1] if head.startswith("表") and SEP in head else head
+    columns = "、".join(f.label.split(SEP)[-1] for f in findings)
+    keys = ",".join(f.pointer.rsplit("/", 1)[1] for f in findings)
+    where = [f"{row}/{{{keys}}}"]
+    if first.location is not None:
+        where.append(f"{_WORDS[lang]['where']}: {first.location.describe(lang)}")
+    return [
+        f"    {sev} {_paint(first.rule, '1', color)}  {head} › {columns}",
+        "      " + _WORDS[lang]["blanks"].format(n=len(findings)),
+        "      " + _paint("  ".join(where), "2", color),
+    ]
+
+
+def _finding_lines(findings: Iterable[Finding], lang: str, color: bool, verbose: bool, edition: str) -> list[str]:
     words = _WORDS[lang]
     out: list[str] = []
-    for f in findings:
+    items = list(findings)
+    i = 0
+    while i < len(items):
+        row = None if verbose else _row_of(items[i])
+        if row is not None:
+            j = i
+            while j < len(items) and _row_of(items[j]) == row:
+                j += 1
+            if j - i > 1:
+                out.extend(_collapsed(items[i:j], lang, color, edition))
+                i = j
+                continue
+        f = items[i]
+        i += 1
         f = f.in_language(lang)
         sev = _paint(f"{f.severity.label(lang)}", _COLOURS[f.severity], color)
         label = f.label.split(SEP, 1)[1] if SEP in f.label and f.label.startswith("表") else f.label
