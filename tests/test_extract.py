@@ -267,3 +267,22 @@ def test_parse_command_writes_instance_and_source_map(tmp_path: Path, capsys: py
     assert mapping["/requests/received/total"]["location"]["line"] > 0
     assert main(["parse", str(tmp_path / "missing.txt")]) == 2
     assert "missing.txt" in capsys.readouterr().err
+
+
+def test_table_4_printed_as_two_tables_reads() -> None:
+    instance = _seed_instance()
+    instance["reviews"] = {
+        "reconsideration": {"upheld": 1, "corrected": 2, "other": 0, "pending": 1, "total": 4},
+        "litigation_direct": {"upheld": 3, "corrected": 0, "other": 0, "pending": 0, "total": 3},
+        "litigation_after_reconsideration": {"upheld": 0, "corrected": 1, "other": 1, "pending": 0, "total": 2},
+    }
+    text = render(instance, to="text", layout="rows")
+    start, end = text.index("四、政府信息公开行政复议"), text.index("五、存在的主要问题")
+    two_tables = (
+        "四、政府信息公开行政复议、行政诉讼情况\n行政复议\n结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计\n"
+        "1 | 2 | 0 | 1 | 4\n行政诉讼\n未经复议直接起诉 | 复议后起诉\n"
+        "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计\n"
+        "3 | 0 | 0 | 0 | 3 | 0 | 1 | 1 | 0 | 2\n"
+    )
+    reading = read_text(text[:start] + two_tables + text[end:])
+    assert reading.instance["reviews"] == instance["reviews"]

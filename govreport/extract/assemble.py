@@ -769,15 +769,25 @@ def _t4_ok(parts: list[Parsed]) -> bool:
 
 
 def read_table4(b: Builder, events: list[Event]) -> bool:
-    last_header = -1
-    for i, e in enumerate(events):
-        if e.label is not None and e.label.key.startswith("header:"):
-            last_header = i
-    cells = [e.cell for e in events[last_header + 1:] if e.cell is not None]
+    """The fifteen cells of table 4, after its headers.
+
+    Cells are taken from the first header on, so a table 4 printed as two tables
+    (行政复议 with five cells, then 行政诉讼 with ten) reads too; blank cells on a header
+    line are header furniture, not data.
+    """
+    headers = [i for i, e in enumerate(events) if e.label is not None and e.label.key.startswith("header:")]
+    first = headers[0] if headers else -1
+    header_lines = {events[i].line for i in headers}
+    cells = [e.cell for e in events[first + 1:]
+             if e.cell is not None and not (e.cell.blank and e.line in header_lines)]
     # Stop at the first line of prose numbers after the row (cells must be contiguous lines).
     if not cells:
         b.finding("READ-MISSING", "/reviews", {})
         return False
+    # Blank cells before the first number are header furniture (filler of merged
+    # header cells); after the row, stop at the first distant line (prose numbers).
+    while len(cells) > 15 and cells[0].blank:
+        cells.pop(0)
     lines: list[int] = []
     kept: list[Cell] = []
     for c in cells:
