@@ -286,3 +286,23 @@ def test_table_4_printed_as_two_tables_reads() -> None:
     )
     reading = read_text(text[:start] + two_tables + text[end:])
     assert reading.instance["reviews"] == instance["reviews"]
+
+
+def test_an_invented_subtotal_column_in_a_grid_is_dropped_and_reported() -> None:
+    instance = _seed_instance()
+    html = render(instance, to="html")
+    start = html.rfind("<table", 0, html.index("（本列数据的勾稽关系"))
+    end = html.index("</table>", start)
+    rows = html[start:end].split("<tr>")
+    for k in range(1, len(rows)):
+        if k == 1:
+            rows[k] = rows[k].replace('colspan="7">申请人情况', 'colspan="8">申请人情况')
+        elif k == 2:
+            rows[k] = rows[k].replace('<td rowspan="2">总计</td>', '<td rowspan="2">法人或其他组织小计</td><td rowspan="2">总计</td>')
+        elif k >= 4:
+            cells = rows[k].split("</td>")
+            cells.insert(len(cells) - 2, "<td>0")  # a subtotal cell before 总计
+            rows[k] = "</td>".join(cells)
+    reading = read_data((html[:start] + "<tr>".join(rows) + html[end:]).encode("utf-8"), name="report.html")
+    assert table_part(reading.instance)["requests"] == instance["requests"]
+    assert any(f.rule == "FMT-SHAPE" and "小计" in f.message for f in reading.findings)

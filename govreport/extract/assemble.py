@@ -658,8 +658,28 @@ def _align(groups: list[Group], rows: list[str]) -> tuple[float, list[tuple[int,
     return best[n][m], pairs[::-1]
 
 
+def _drop_extra_columns(b: Builder, events: list[Event]) -> list[Event]:
+    """Drop a column the format does not have (a 法人或其他组织 小计), where it is known.
+
+    Only a table grid says which column a header belongs to; in text the column cannot
+    be told, and the rows then do not fit (READ-CELLS) rather than being misread.
+    """
+    first_row = next((e.start for e in events if e.label is not None and e.label.kind == "row"), None)
+    extra = [e for e in events if e.label is not None and e.label.key == "header:requests:extra"
+             and e.piece is not None and e.piece.kind == "grid" and (first_row is None or e.start < first_row)]
+    if not extra:
+        return events
+    columns = {(e.piece.location.table, e.piece.location.cell) for e in extra if e.piece is not None}
+    for e in extra:
+        b.finding("FMT-SHAPE", "/requests", {"detail": f"“{e.text}”列"}, template="FMT-SHAPE:row",
+                  location=b.stream.location(e.start))
+    return [e for e in events if not (e.cell is not None and e.cell.piece.kind == "grid"
+                                      and (e.cell.piece.location.table, e.cell.piece.location.cell) in columns)]
+
+
 def read_table3(b: Builder, events: list[Event], year: int | None) -> tables.Shape | None:
     """Read table 3 into the instance; returns the （六） shape used (None if not found)."""
+    events = _drop_extra_columns(b, events)
     groups = _groups(events, 7)
     if not groups:
         b.finding("READ-MISSING", "/requests", {})
