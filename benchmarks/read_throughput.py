@@ -50,10 +50,10 @@ def main() -> None:
     for name, data in inputs:
         if name == "SOURCES.md":
             continue
-        ext = per_call(lambda: read_document(data, name=name))
-        rd = per_call(lambda: read_data(data, name=name))
+        ext = per_call(lambda data=data, name=name: read_document(data, name=name))
+        rd = per_call(lambda data=data, name=name: read_data(data, name=name))
 
-        def check() -> None:
+        def check(data: bytes = data, name: str = name) -> None:
             reading = read_data(data, name=name)
             validator.run(reading.instance, source_map=reading.source_map, extra=reading.findings)
 

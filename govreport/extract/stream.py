@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from attrs import define, field
+from attrs import define
 
 from govreport.extract.normalize import View
 from govreport.location import Location
@@ -496,13 +496,3 @@ def _raw(piece: Piece, start: int, end: int) -> str:
     a = piece.view.source(start)
     b = piece.view.source(end - 1) + 1 if end > start else a
     return piece.raw[a:b]
-
-
-@define(slots=True)
-class Region:
-    """A span of the stream holding one table."""
-
-    table: str
-    start: int
-    end: int
-    notes: list[str] = field(factory=list)
