@@ -103,8 +103,8 @@ class _Maker:
         return catalogue.finding(rule, ptr, self.label(ptr), args, self.lang, expected=expected, actual=actual)
 
 
-def _pointer(error: ValidationError) -> str:
-    return tables.pointer([str(p) for p in error.absolute_path])
+def _pointer(error: ValidationError, prefix: _Path = ()) -> str:
+    return tables.pointer(list(prefix) + [str(p) for p in error.absolute_path])
 
 
 def _branch_errors(error: ValidationError, edition: str) -> list[ValidationError]:
@@ -137,25 +137,78 @@ def _flatten(errors: list[ValidationError], edition: str) -> Iterator[Validation
             yield error
 
 
-def schema_findings(instance: Any, edition: str, *, lang: str = "zh") -> list[Finding]:
-    """Readable findings for every schema error of ``instance`` (empty when valid)."""
+def schema_findings(instance: Any, edition: str, *, lang: str = "zh", targeted: bool = True) -> list[Finding]:
+    """Readable findings for every schema error of ``instance`` (empty when valid).
+
+    jsonschema is slow, so it runs only where the compiled check fails: an object
+    whose check fails is checked shallowly (its own keys, required and unknown), and
+    only the children that fail their own compiled check are descended into.
+    ``targeted=False`` runs jsonschema over the whole instance (a test compares both).
+    """
     if is_valid(instance, edition):
         return []
     shape = tables.shape_of(instance) if isinstance(instance, dict) else None
     maker = _Maker(edition, shape, lang)
+    if targeted:
+        errors = list(_targeted_errors(instance, schemas.schema(edition), edition, ()))
+    else:
+        errors = [(e, ()) for e in validator(edition).iter_errors(instance)]
     out: list[Finding] = []
     seen: set[tuple[str, str]] = set()
-    for error in _flatten(list(validator(edition).iter_errors(instance)), edition):
-        for finding in _convert(error, maker, edition):
-            key = (finding.rule, finding.pointer)
-            if key not in seen:
-                seen.add(key)
-                out.append(finding)
+    for error, prefix in errors:
+        for flat in _flatten([error], edition):
+            for finding in _convert(flat, maker, edition, prefix):
+                key = (finding.rule, finding.pointer)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(finding)
     return out
 
 
-def _convert(error: ValidationError, maker: _Maker, edition: str) -> Iterator[Finding]:
-    ptr = _pointer(error)
+_Path = tuple[str, ...]
+
+
+@functools.cache
+def _node_check(edition: str, node_id: int) -> Callable[[Any], bool]:
+    node = _NODES[(edition, node_id)]
+    return _fastcheck.compile_schema({**node, "$defs": schemas.schema(edition)["$defs"]})
+
+
+_NODES: dict[tuple[str, int], dict[str, Any]] = {}
+
+
+def _check_for(edition: str, node: dict[str, Any]) -> Callable[[Any], bool]:
+    _NODES.setdefault((edition, id(node)), node)
+    return _node_check(edition, id(node))
+
+
+def _resolved(edition: str, node: dict[str, Any]) -> dict[str, Any]:
+    ref = node.get("$ref")
+    if not isinstance(ref, str) or not ref.startswith("#/$defs/"):
+        return node
+    target = _resolved(edition, schemas.schema(edition)["$defs"][ref[len("#/$defs/"):]])
+    return {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+
+
+def _targeted_errors(instance: Any, node: dict[str, Any], edition: str, path: _Path) -> Iterator[tuple[ValidationError, _Path]]:
+    if _check_for(edition, node)(instance):
+        return
+    resolved = _resolved(edition, node)
+    props = resolved.get("properties")
+    if not isinstance(instance, dict) or not isinstance(props, dict) or "oneOf" in resolved:
+        for error in validator(edition).evolve(schema=node).iter_errors(instance):
+            yield error, path
+        return
+    shallow = {**resolved, "properties": {key: True for key in props}}
+    for error in validator(edition).evolve(schema=shallow).iter_errors(instance):
+        yield error, path
+    for key, sub in props.items():
+        if key in instance:
+            yield from _targeted_errors(instance[key], sub, edition, path + (key,))
+
+
+def _convert(error: ValidationError, maker: _Maker, edition: str, prefix: _Path = ()) -> Iterator[Finding]:
+    ptr = _pointer(error, prefix)
     kw = str(error.validator)
     value: Any = error.validator_value
     instance: Any = error.instance

@@ -100,3 +100,19 @@ def test_fast_schema_check_agrees_with_jsonschema(report: Report, mutations: lis
     edition = report.edition
     assert is_valid(data, edition) == validator(edition).is_valid(data)
 
+
+
+@given(reports(), st.lists(st.tuples(_MUTATIONS, st.integers(0, 20)), min_size=1, max_size=4))
+def test_targeted_schema_errors_equal_a_full_jsonschema_run(report: Report, mutations: list[tuple[str, int]]) -> None:
+    """Running jsonschema only where the compiled check fails finds exactly what a full run finds."""
+    from govreport.schema_check import schema_findings
+
+    data = copy.deepcopy(report.to_dict())
+    for how, pick in mutations:
+        try:
+            _mutate(data, how, pick)
+        except (KeyError, TypeError, AttributeError):
+            pass
+    targeted = schema_findings(data, report.edition)
+    full = schema_findings(data, report.edition, targeted=False)
+    assert sorted((f.rule, f.pointer, f.message) for f in targeted) == sorted((f.rule, f.pointer, f.message) for f in full)
