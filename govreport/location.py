@@ -40,35 +40,24 @@ class Location:
         return cls(**{k: v for k, v in data.items() if k in _FIELDS})  # type: ignore[arg-type]
 
     def describe(self, lang: str = "zh") -> str:
-        """A short human description, e.g. ``第3页 表2 第4行 第5格`` or ``line 12, column 5``."""
-        parts: list[str] = []
-        if lang == "zh":
-            if self.page is not None:
-                parts.append(f"第{self.page}页")
-            if self.table is not None:
-                parts.append(f"表格{self.table}")
-            if self.row is not None:
-                parts.append(f"第{self.row}行")
-            if self.cell is not None:
-                parts.append(f"第{self.cell}格")
-            if self.line is not None:
-                parts.append(f"第{self.line}行" if self.row is None else f"源码第{self.line}行")
-            if self.column is not None:
-                parts.append(f"第{self.column}列")
-            return " ".join(parts)
-        if self.page is not None:
-            parts.append(f"page {self.page}")
-        if self.table is not None:
-            parts.append(f"table {self.table}")
-        if self.row is not None:
-            parts.append(f"row {self.row}")
-        if self.cell is not None:
-            parts.append(f"cell {self.cell}")
-        if self.line is not None:
-            parts.append(f"line {self.line}" if self.row is None else f"source line {self.line}")
-        if self.column is not None:
-            parts.append(f"column {self.column}")
-        return ", ".join(parts)
+        """A short human description, e.g. ``第3页 表格2 第4行 第5格`` or ``line 12, column 5``."""
+        zh = lang == "zh"
+        parts = []
+        for name in ("page", "table", "row", "cell", "line", "column"):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            # In a table the line is the source line of the cell, not the row.
+            key = "source_line" if name == "line" and self.row is not None else name
+            parts.append(_WORDS[key][0 if zh else 1].format(value))
+        return (" " if zh else ", ").join(parts)
+
+
+_WORDS = {
+    "page": ("第{}页", "page {}"), "table": ("表格{}", "table {}"), "row": ("第{}行", "row {}"),
+    "cell": ("第{}格", "cell {}"), "line": ("第{}行", "line {}"), "source_line": ("源码第{}行", "source line {}"),
+    "column": ("第{}列", "column {}"),
+}
 
 _FIELDS = frozenset(("line", "column", "page", "table", "row", "cell", "x", "y"))
 

@@ -182,18 +182,10 @@ def _check_for(edition: str, node: dict[str, Any]) -> Callable[[Any], bool]:
     return _node_check(edition, id(node))
 
 
-def _resolved(edition: str, node: dict[str, Any]) -> dict[str, Any]:
-    ref = node.get("$ref")
-    if not isinstance(ref, str) or not ref.startswith("#/$defs/"):
-        return node
-    target = _resolved(edition, schemas.schema(edition)["$defs"][ref[len("#/$defs/"):]])
-    return {**target, **{k: v for k, v in node.items() if k != "$ref"}}
-
-
 def _targeted_errors(instance: Any, node: dict[str, Any], edition: str, path: _Path) -> Iterator[tuple[ValidationError, _Path]]:
     if _check_for(edition, node)(instance):
         return
-    resolved = _resolved(edition, node)
+    resolved = tables.resolve(schemas.schema(edition), node)
     props = resolved.get("properties")
     if not isinstance(instance, dict) or not isinstance(props, dict) or "oneOf" in resolved:
         for error in validator(edition).evolve(schema=node).iter_errors(instance):

@@ -27,6 +27,7 @@ __all__ = [
     "node",
     "nodes",
     "pointer",
+    "resolve",
     "rows",
     "shape_of",
     "split_pointer",
@@ -100,13 +101,15 @@ class CellSpec:
     column: str
 
 
-def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+def resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    """``node`` with a local ``$ref`` into ``$defs`` merged in (siblings win); ``x-def``
+    names the definition it came from."""
     ref = node.get("$ref")
     if ref is None:
         return node
     if not ref.startswith("#/$defs/"):
         raise ValueError(f"unexpected $ref {ref!r} in the shipped schema")
-    target = _resolve(schema, schema["$defs"][ref[len("#/$defs/"):]])
+    target = resolve(schema, schema["$defs"][ref[len("#/$defs/"):]])
     merged = dict(target)
     merged.update({k: v for k, v in node.items() if k != "$ref"})
     merged["x-def"] = ref[len("#/$defs/"):]
@@ -125,10 +128,10 @@ def tree(edition: str, shape: Shape = "split") -> dict[str, Node]:
     out: dict[str, Node] = {}
 
     def visit(path: tuple[str, ...], raw: dict[str, Any], table: str | None, block: str | None) -> None:
-        definition = _resolve(schema, raw)
+        definition = resolve(schema, raw)
         if "oneOf" in definition:
             branch = definition["oneOf"][0 if shape == "row" else 1]
-            resolved = _resolve(schema, branch)
+            resolved = resolve(schema, branch)
             # The branch supplies structure; the property supplies the name people use.
             definition = {**resolved, "title": definition.get("title", ""),
                           "description": definition.get("description", "")}
@@ -142,7 +145,7 @@ def tree(edition: str, shape: Shape = "split") -> dict[str, Node]:
         elif path and path[0] in _TABLE_KEYS and len(path) == 1:
             kind = "table"
         elif props and path and path[0] in _TABLE_KEYS:
-            leaves = all("properties" not in _resolve(schema, p) and "oneOf" not in p for p in props.values())
+            leaves = all("properties" not in resolve(schema, p) and "oneOf" not in p for p in props.values())
             kind = "row" if leaves else "group"
         elif props:
             kind = "group"
