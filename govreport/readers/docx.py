@@ -41,7 +41,7 @@ from typing import Any
 
 from govreport.location import Location
 from govreport.readers.document import Cell, Document, Line, Table
-from govreport.readers.errors import MissingExtra, ReadError
+from govreport.readers.errors import MissingExtra, ReadError, error_detail
 
 __all__ = ["read_docx"]
 
@@ -90,7 +90,7 @@ def read_docx(data: bytes, *, name: str, sha256: str) -> Document:
         package = docx.Document(io.BytesIO(data))
         body = package.element.body
     except Exception as error:  # zip, XML and package errors of a damaged file
-        raise ReadError(name, "corrupt", media="DOCX", detail=_detail(error)) from None
+        raise ReadError(name, "corrupt", media="DOCX", detail=error_detail(error)) from None
 
     walker = _Walker()
     try:
@@ -107,11 +107,6 @@ def read_docx(data: bytes, *, name: str, sha256: str) -> Document:
         title=title,
         metadata=metadata,
     )
-
-
-def _detail(error: BaseException) -> str:
-    text = str(error).strip().splitlines()
-    return (text[0][:160] if text else "") or type(error).__name__
 
 
 def _properties(package: Any) -> tuple[str | None, dict[str, str]]:

@@ -6,7 +6,7 @@ in the file. Messages exist in Chinese (default) and English; the code is stable
 
 from __future__ import annotations
 
-__all__ = ["MESSAGES", "MissingExtra", "ReadError"]
+__all__ = ["MESSAGES", "MissingExtra", "ReadError", "error_detail"]
 
 #: code -> (Chinese template, English template); templates use ``{name}`` arguments.
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -74,3 +74,11 @@ class MissingExtra(ReadError):
     def __init__(self, file: str, media: str, extra: str) -> None:
         self.extra = extra
         super().__init__(file, "missing-extra", media=media, extra=extra)
+
+
+def error_detail(error: BaseException) -> str:
+    """The first line of a library's exception, for a one-line message (the wrapped
+    exception when a library wraps the real one in its first argument)."""
+    inner = error.args[0] if error.args and isinstance(error.args[0], BaseException) else error
+    text = str(inner).strip().splitlines()
+    return (text[0][:160] if text else "") or type(inner).__name__

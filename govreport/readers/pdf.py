@@ -72,7 +72,7 @@ from typing import Any
 
 from govreport.location import Location
 from govreport.readers.document import Cell, Document, Line, Table
-from govreport.readers.errors import MissingExtra, ReadError
+from govreport.readers.errors import MissingExtra, ReadError, error_detail
 
 __all__ = ["read_pdf"]
 
@@ -174,7 +174,7 @@ def read_pdf(data: bytes, *, name: str, sha256: str) -> Document:
     except Exception as error:  # everything pdfminer/pdfplumber raise on a bad file
         if _is_encrypted(error):
             raise ReadError(name, "encrypted") from None
-        raise ReadError(name, "corrupt", media="PDF", detail=_detail(error)) from None
+        raise ReadError(name, "corrupt", media="PDF", detail=error_detail(error)) from None
     if chars == 0:
         raise ReadError(name, "no-text-layer")
     if undecodable * 2 > chars:
@@ -190,12 +190,6 @@ def read_pdf(data: bytes, *, name: str, sha256: str) -> Document:
         title=title,
         metadata=info,
     )
-
-
-def _detail(error: BaseException) -> str:
-    inner = error.args[0] if error.args and isinstance(error.args[0], BaseException) else error
-    text = str(inner).strip().splitlines()
-    return (text[0][:160] if text else "") or type(inner).__name__
 
 
 def _is_encrypted(error: BaseException) -> bool:
