@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from govreport import Validator  # noqa: E402
-from govreport.api import read_data  # noqa: E402
-from govreport.readers import read_document  # noqa: E402
+from govreport.api import read_bytes  # noqa: E402
+from govreport.sources import read_document  # noqa: E402
 from govreport.writers.render import render  # noqa: E402
 
 
@@ -51,11 +51,11 @@ def main() -> None:
         if name == "SOURCES.md":
             continue
         ext = per_call(lambda data=data, name=name: read_document(data, name=name))
-        rd = per_call(lambda data=data, name=name: read_data(data, name=name))
+        rd = per_call(lambda data=data, name=name: read_bytes(data, name=name))
 
         def check(data: bytes = data, name: str = name) -> None:
-            reading = read_data(data, name=name)
-            validator.run(reading.instance, source_map=reading.source_map, extra=reading.findings)
+            reading = read_bytes(data, name=name)
+            validator.run(reading.instance, source_map=reading.source_map, observations=reading.observations)
 
         ck = per_call(check)
         print(f"{name:42s} {ext * 1000:10.1f} {rd * 1000:9.1f} {ck * 1000:9.1f} {rd / ext:13.1f} {ck / ext:14.1f}")

@@ -20,11 +20,11 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 
 from govreport import Validator
-from govreport import engine as rel
-from govreport import tables
-from govreport.schema_check import is_valid, validator
+from govreport.contract import relations as rel
+from govreport.contract import editions, tables
 from govreport.strategies import faulty_reports, reports
-from govreport.validate import flatten
+from govreport.validation.schema import is_valid, validator
+from govreport.validation.validator import flatten
 
 
 def sample(n: int, faulty: bool = False) -> list[dict[str, Any]]:
@@ -59,7 +59,7 @@ def main() -> None:
         return list(validator(d["edition"]).iter_errors(d))
 
     def relations_only(d: dict[str, Any]) -> Any:
-        shape = tables.shape_of(d) or "split"
+        shape = editions.shape_of(d) or "split"
         bindings = rel.compile_relations(d["edition"], shape)
         values = flatten(d, d["edition"], shape)
         fails = rel.failing(bindings, values)

@@ -40,8 +40,10 @@ if str(ROOT) not in sys.path:  # run from a checkout without installing
     sys.path.insert(0, str(ROOT))
 
 import govreport  # noqa: E402
-from govreport import catalogue, cli, schemas, tables  # noqa: E402
-from govreport.validate import Validator  # noqa: E402
+from govreport.cli import commands as cli  # noqa: E402
+from govreport.contract import catalogue, schemas, tables  # noqa: E402
+from govreport.pointer import escape, pointer, split_pointer  # noqa: E402
+from govreport.validation.validator import Validator  # noqa: E402
 
 #: The report the tutorial and the rule examples start from. The tutorial reads it with
 #: govreport.read(), so a document (e.g. examples/chaotian-2021.txt) works here too.
@@ -139,7 +141,7 @@ def raw_nodes(edition: str) -> dict[str, tuple[dict[str, Any], bool]]:
 
     def visit(path: tuple[str, ...], node: dict[str, Any], required: bool) -> None:
         node = _resolve(schema, node)
-        out.setdefault(tables.pointer(path), (node, required))
+        out.setdefault(pointer(path), (node, required))
         for branch in node.get("oneOf", []):
             visit_children(path, _resolve(schema, branch))
         visit_children(path, node)
@@ -219,7 +221,7 @@ def _row_columns(edition: str, row_ptr: str) -> list[str] | None:
         return None
     node, _ = rows[row_ptr]
     cells = _union(edition, "cell")
-    return [c for c in node.children if row_ptr + "/" + tables.escape(c) in cells]
+    return [c for c in node.children if row_ptr + "/" + escape(c) in cells]
 
 
 def format_page() -> str:
@@ -297,7 +299,7 @@ def format_page() -> str:
                "和[其他语言](../other-languages.md)），规则详见[规则目录](rules.md)。"
                "The relations are data in `schema/<edition>/relations.json`; see the [rule catalogue](rules.md) "
                "and [other languages](../other-languages.md) for the format.\n")
-    from govreport import engine
+    from govreport.contract import relations as engine
 
     rows = []
     ids = merge_orders([[r["id"] for r in schemas.relations_document(e)["relations"]] for e in EDITIONS])
@@ -343,7 +345,7 @@ def _table_section(key: str) -> str:
                 cols = []
                 cells = _union(edition, "cell")
                 for col in node.children:
-                    child = ptr + "/" + tables.escape(col)
+                    child = ptr + "/" + escape(col)
                     if child in cells:
                         cnode = cells[child][0]
                         unit = f"（{cnode.unit}）" if cnode.unit and cnode.unit not in cnode.title else ""
@@ -374,7 +376,7 @@ def _table_section(key: str) -> str:
             per = []
             group = ""
             for edition in EDITIONS:
-                cnode = _union(edition, "cell").get(sample + "/" + tables.escape(col), (None,))[0]
+                cnode = _union(edition, "cell").get(sample + "/" + escape(col), (None,))[0]
                 per.append(md_text(cnode.title) if cnode else "—")
                 group = group or (cnode.group or "" if cnode else "")
             rows.append([md_code(col), md_text(group), *per, cell_type_text(EDITIONS[-1], sample + "/" + col)])
@@ -412,7 +414,7 @@ def apply_changes(data: dict[str, Any], changes: Iterable[Change]) -> tuple[dict
     data = copy.deepcopy(data)
     said = []
     for op, ptr, value in changes:
-        path = tables.split_pointer(ptr)
+        path = split_pointer(ptr)
         node = data
         for key in path[:-1]:
             node = node[key]
@@ -480,7 +482,7 @@ def example_finding(rule: catalogue.Rule) -> tuple[str, dict[str, Any], str] | N
     found = [f for f in result.findings if f.rule == rule.id]
     if not found:
         raise SystemExit(f"the example recipe for {rule.id} does not produce a {rule.id} finding: fix RECIPES")
-    return description, found[0].to_dict(), found[0].in_language("en").message
+    return description, found[0].to_dict(), catalogue.localise(found[0], "en").message
 
 
 def _editions_of(rule: catalogue.Rule) -> list[str]:

@@ -4,35 +4,45 @@
 
 The public API (semantic versioning applies to these names only):
 
-* :func:`read`, :func:`load`, :func:`check` — read a file (JSON instance or a
-  text/Markdown/HTML/DOCX/PDF document) into an instance / a model / findings;
+* :func:`read`, :func:`read_bytes`, :func:`load`, :func:`check`, :func:`check_bytes` —
+  read a file (JSON instance or a text/Markdown/HTML/DOCX/PDF document) into a
+  :class:`Reading` / a model / a :class:`Result`;
 * :func:`validate`, :class:`Validator`, :class:`Result` — validate an instance;
 * :func:`schema`, :func:`relations`, :func:`rules`, :data:`EDITIONS` — the contract;
 * :class:`Report` (and the other classes in :mod:`govreport.model`),
   :class:`Finding`, :class:`Operand`, :class:`Severity`, :class:`Location`,
-  :class:`Provenance`, :class:`Reading`, :class:`ReadError`, :class:`Rule`;
+  :class:`Provenance`, :class:`Reading`, :class:`Observation`, :class:`ReadError`, :class:`Rule`;
 * :mod:`govreport.strategies` — Hypothesis strategies for property-based tests.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-__version__ = "0.1.0"
-
-from govreport.api import Reading, check, load, read
-from govreport.catalogue import Rule
-from govreport.findings import Finding, Operand, Severity
+from govreport.api import (
+    check,
+    check_bytes,
+    load,
+    read,
+    read_bytes,
+    relations,
+    rules,
+    schema,
+    validate,
+)
+from govreport.contract.catalogue import Rule
+from govreport.contract.model import Report
+from govreport.contract.schemas import EDITIONS
+from govreport.findings import Finding, Operand, Result, Severity
 from govreport.location import Location, Provenance
-from govreport.model import Report
-from govreport.readers.errors import ReadError
-from govreport.schemas import EDITIONS
-from govreport.validate import Result, Validator, validate
+from govreport.reading import Observation, Reading
+from govreport.sources.errors import ReadError
+from govreport.validation import Validator
+from govreport.version import __version__
 
 __all__ = [
     "EDITIONS",
     "Finding",
     "Location",
+    "Observation",
     "Operand",
     "Provenance",
     "ReadError",
@@ -44,31 +54,12 @@ __all__ = [
     "Validator",
     "__version__",
     "check",
+    "check_bytes",
     "load",
     "read",
+    "read_bytes",
     "relations",
     "rules",
     "schema",
     "validate",
 ]
-
-
-def schema(edition: str = EDITIONS[-1]) -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of ``edition`` (a shared object: do not mutate)."""
-    from govreport import schemas
-
-    return schemas.schema(edition)
-
-
-def relations(edition: str = EDITIONS[-1]) -> dict[str, Any]:
-    """The relations file (勾稽关系 as data) of ``edition``."""
-    from govreport import schemas
-
-    return schemas.relations_document(edition)
-
-
-def rules(edition: str | None = None) -> list[Rule]:
-    """The rule catalogue: every rule that applies to ``edition`` (all editions if None)."""
-    from govreport import catalogue
-
-    return catalogue.rules(edition)

@@ -1,90 +1,89 @@
-"""The small public API: read a file, load a report, check it.
+"""The small public API: thin compositions of the layers below.
 
-``read`` turns any supported file into a :class:`Reading` (instance + source map +
-what reading found); ``check`` reads and validates; ``load`` gives the typed model.
+``read`` turns any supported file into a :class:`~govreport.reading.Reading` (instance
++ source map + what reading observed); ``validate`` checks an instance; ``check``
+reads and validates; ``load`` gives the typed model; ``schema``, ``relations`` and
+``rules`` give the contract.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-from attrs import define, field
-
-from govreport.findings import Finding
+from govreport.contract import catalogue, schemas
+from govreport.contract.catalogue import Rule
+from govreport.contract.model import Report
+from govreport.extract import parse_document
+from govreport.findings import Finding, Result
 from govreport.location import Provenance
-from govreport.model import Report
-from govreport.readers import MAX_BYTES, read_file
-from govreport.readers.errors import ReadError
-from govreport.readers.instance import load_instance
-from govreport.readers.jsonpos import positions
-from govreport.validate import Result, Validator
+from govreport.reading import Reading
+from govreport.sources import JSON, MAX_BYTES, read_file, read_source
+from govreport.sources.jsonpos import positions
+from govreport.validation import Validator
 
-__all__ = ["MAX_BYTES", "Reading", "check", "load", "read", "read_bytes"]
-
-
-JSON_TYPE = "application/json"
+__all__ = [
+    "MAX_BYTES", "check", "check_bytes", "load", "read", "read_bytes", "relations", "rules", "schema", "validate",
+]
 
 
-@define(frozen=True, kw_only=True)
-class Reading:
-    """What reading one file gave.
-
-    ``instance`` is the JSON report instance (possibly partial for a document);
-    ``source_map`` maps JSON Pointers to where each value was read; ``findings`` are
-    what reading noticed (ambiguous cells, unusual labels, missing tables…);
-    ``media_type`` is the sniffed type of the input.
-    """
-
-    name: str
-    media_type: str
-    instance: dict[str, Any]
-    source_map: Mapping[str, Provenance] = field(factory=dict)
-    findings: tuple[Finding, ...] = ()
-
-
-def read_bytes(path: str | os.PathLike[str]) -> bytes:
-    """The bytes of ``path``, or a :class:`ReadError` naming the file (size-limited)."""
-    name = os.fspath(path)
-    return read_file(name, name)
-
-
-def _looks_like_json(data: bytes, name: str) -> bool:
-    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    return head == b"{" or Path(name).suffix.lower() == ".json"
-
-
-def read(path: str | os.PathLike[str], *, lang: str = "zh") -> Reading:
+def read(path: str | os.PathLike[str]) -> Reading:
     """Read a report file of any supported type (JSON instance, text, Markdown, HTML, DOCX, PDF)."""
     name = os.fspath(path)
-    data = read_bytes(name)
-    return read_data(data, name=name, lang=lang)
+    return read_bytes(read_file(name, name), name=name)
 
 
-def read_data(data: bytes, *, name: str, lang: str = "zh") -> Reading:
-    """Like :func:`read`, for bytes already in memory."""
-    if not data.strip():
-        raise ReadError(name, "empty")
-    if _looks_like_json(data, name):
-        instance = load_instance(data, name)
+def read_bytes(data: bytes, *, name: str) -> Reading:
+    """Like :func:`read`, for bytes already in memory (``name`` is how errors name them)."""
+    source = read_source(data, name=name)
+    if source.media_type == JSON:
+        assert source.instance is not None
         # Findings on a JSON file point at the line and column of the value in that file.
         where = positions(data.decode("utf-8-sig"))
         source_map = {ptr: Provenance(location=loc) for ptr, loc in where.items()}
-        return Reading(name=name, media_type=JSON_TYPE, instance=instance, source_map=source_map)
-    from govreport.extract import read_report  # documents: heavier machinery, loaded on demand
-
-    return read_report(data, name=name, lang=lang)
+        return Reading(name=name, media_type=JSON, instance=source.instance, source_map=source_map)
+    assert source.document is not None
+    reading = parse_document(source.document)
+    return Reading(name=name, media_type=reading.media_type, instance=reading.instance,
+                   source_map=reading.source_map, observations=reading.observations)
 
 
 def load(path: str | os.PathLike[str]) -> Report:
-    """Read a report file into the typed :class:`~govreport.model.Report` model.
+    """Read a report file into the typed :class:`~govreport.contract.model.Report` model.
 
-    Raises :class:`ReadError` for unusable input and ``ValueError``/``TypeError`` when
-    the instance does not fit the model (validate it first to see why).
+    Raises :class:`~govreport.sources.errors.ReadError` for unusable input and
+    ``ValueError``/``TypeError`` when the instance does not fit the model (validate it
+    first to see why).
     """
     return Report.from_dict(read(path).instance)
+
+
+def validate(
+    report: Report | Mapping[str, Any] | Any,
+    edition: str | None = None,
+    *,
+    lang: str = "zh",
+    blanks_as_zero: bool = False,
+    source_map: Mapping[str, Provenance] | None = None,
+) -> list[Finding]:
+    """Validate a report instance and return its findings (errors first).
+
+    ``report`` is a :class:`~govreport.contract.model.Report` or a JSON instance
+    (``dict``); any value in any cell gives a finding, never an exception. See
+    :class:`~govreport.validation.Validator` for the options; its ``run`` also returns
+    relation statistics.
+    """
+    validator = Validator(lang=lang, blanks_as_zero=blanks_as_zero)
+    return list(validator.run(report, edition, source_map=source_map).findings)
+
+
+def check_reading(reading: Reading, edition: str | None = None, *, lang: str = "zh",
+                  blanks_as_zero: bool = False) -> Result:
+    """Validate what reading gave: the instance, located in its source, and the observations."""
+    validator = Validator(lang=lang, blanks_as_zero=blanks_as_zero)
+    return validator.run(reading.instance, edition, source_map=reading.source_map,
+                         observations=reading.observations)
 
 
 def check(
@@ -95,6 +94,31 @@ def check(
     blanks_as_zero: bool = False,
 ) -> Result:
     """Read and validate a report file; findings carry source locations when known."""
-    reading = read(path, lang=lang)
-    validator = Validator(lang=lang, blanks_as_zero=blanks_as_zero)
-    return validator.run(reading.instance, edition, source_map=reading.source_map, extra=reading.findings)
+    return check_reading(read(path), edition, lang=lang, blanks_as_zero=blanks_as_zero)
+
+
+def check_bytes(
+    data: bytes,
+    *,
+    name: str,
+    edition: str | None = None,
+    lang: str = "zh",
+    blanks_as_zero: bool = False,
+) -> Result:
+    """Like :func:`check`, for bytes already in memory (an upload, a download)."""
+    return check_reading(read_bytes(data, name=name), edition, lang=lang, blanks_as_zero=blanks_as_zero)
+
+
+def schema(edition: str = schemas.EDITIONS[-1]) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of ``edition`` (a shared object: do not mutate)."""
+    return schemas.schema(edition)
+
+
+def relations(edition: str = schemas.EDITIONS[-1]) -> dict[str, Any]:
+    """The relations file (勾稽关系 as data) of ``edition``."""
+    return schemas.relations_document(edition)
+
+
+def rules(edition: str | None = None) -> list[Rule]:
+    """The rule catalogue: every rule that applies to ``edition`` (all editions if None)."""
+    return catalogue.rules(edition)

@@ -16,7 +16,12 @@ from attrs import define, field
 
 from govreport.location import Location
 
-__all__ = ["Finding", "Operand", "Severity", "json_value"]
+__all__ = ["STAGES", "Finding", "Operand", "Result", "RuleStats", "Severity", "json_value"]
+
+#: The stages of checking, in the order they run: what reading the document noticed,
+#: the JSON Schema, the arithmetic relations, the cells, the format (edition and
+#: layout), the document around the tables, and a collection of reports.
+STAGES = ("read", "schema", "relations", "cells", "format", "document", "collection")
 
 
 class Severity(str, enum.Enum):
@@ -87,7 +92,8 @@ class Finding:
 
     ``template`` names the message template (the rule id, or ``RULE:variant``) and
     ``args`` are its named arguments, kept so that the message can be rendered again in
-    another language (:meth:`in_language`).
+    another language (:func:`govreport.contract.catalogue.localise`). ``stage`` is the
+    stage of checking that made it, one of :data:`STAGES`.
     """
 
     rule: str
@@ -99,6 +105,7 @@ class Finding:
     actual: Any = None
     operands: tuple[Operand, ...] = ()
     location: Location | None = None
+    stage: str
     args: dict[str, Any] = field(factory=dict, eq=False, repr=False)
     template: str = field(default="", eq=False, repr=False)
     lang: str = field(default="zh", eq=False, repr=False)
@@ -115,24 +122,38 @@ class Finding:
             "actual": json_value(self.actual),
             "operands": [o.to_dict() for o in self.operands],
             "location": self.location.to_dict() if self.location is not None else None,
+            "stage": self.stage,
         }
         return out
 
-    def in_language(self, lang: str) -> Finding:
-        """The same finding with its message rendered in ``lang`` (``"zh"`` or ``"en"``)."""
-        from govreport.catalogue import render_message
 
-        if lang == self.lang:
-            return self
-        return Finding(
-            rule=self.rule, severity=self.severity, pointer=self.pointer, label=self.label,
-            message=render_message(self.template or self.rule, self.args, lang),
-            expected=self.expected, actual=self.actual, operands=self.operands,
-            location=self.location, args=self.args, template=self.template, lang=lang,
-        )
+@define(frozen=True, kw_only=True, slots=True)
+class RuleStats:
+    """How often a relation held, failed, or could not be assessed (blank operands)."""
 
-    def sort_key(self) -> tuple[int, tuple[int, str], str]:
-        """Errors first, then in the order of the report (table 2, 3, 4; row by row)."""
-        from govreport.tables import document_order
+    passed: int = 0
+    failed: int = 0
+    not_assessable: int = 0
 
-        return (self.severity.rank, document_order(self.pointer), self.rule)
+    def to_dict(self) -> dict[str, int]:
+        return {"passed": self.passed, "failed": self.failed, "not_assessable": self.not_assessable}
+
+
+@define(frozen=True, kw_only=True)
+class Result:
+    """The outcome of validating one instance: its edition, findings and relation statistics."""
+
+    edition: str
+    findings: tuple[Finding, ...]
+    relations: dict[str, RuleStats] = field(factory=dict)
+
+    @property
+    def valid(self) -> bool:
+        """True when there is no error-severity finding."""
+        return not any(f.severity is Severity.ERROR for f in self.findings)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity is severity)
+
+    def counts(self) -> dict[str, int]:
+        return {s.value: self.count(s) for s in Severity}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from attrs import define, field
 
-__all__ = ["Location", "Provenance", "SourceMap"]
+__all__ = ["Location", "Provenance"]
 
 @define(frozen=True, kw_only=True, slots=True)
 class Location:
@@ -35,10 +35,6 @@ class Location:
                 out[name] = value
         return out
 
-    @classmethod
-    def from_dict(cls, data: dict[str, int | float]) -> Location:
-        return cls(**{k: v for k, v in data.items() if k in _FIELDS})  # type: ignore[arg-type]
-
     def describe(self, lang: str = "zh") -> str:
         """A short human description, e.g. ``第3页 表格2 第4行 第5格`` or ``line 12, column 5``."""
         zh = lang == "zh"
@@ -59,7 +55,6 @@ _WORDS = {
     "column": ("第{}列", "column {}"),
 }
 
-_FIELDS = frozenset(("line", "column", "page", "table", "row", "cell", "x", "y"))
 
 
 @define(frozen=True, kw_only=True, slots=True)
@@ -84,6 +79,3 @@ class Provenance:
             out["undetermined"] = True
         return out
 
-
-#: JSON Pointer -> where that value came from.
-SourceMap = dict[str, Provenance]

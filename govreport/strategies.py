@@ -28,8 +28,8 @@ import attrs
 from attrs import define
 from hypothesis import strategies as st
 
-from govreport import tables
-from govreport.model import (
+from govreport.contract import editions, tables
+from govreport.contract.model import (
     ActiveDisclosure2019,
     ActiveDisclosure2021,
     ApplicantRow,
@@ -51,7 +51,8 @@ from govreport.model import (
     Unavailable,
     Withheld,
 )
-from govreport.schemas import EDITIONS
+from govreport.contract.schemas import EDITIONS
+from govreport.pointer import pointer, split_pointer
 
 __all__ = ["Fault", "FAULT_KINDS", "faulty_reports", "reports"]
 
@@ -203,14 +204,14 @@ FAULT_KINDS = ("T3-BALANCE", "T3-OUTCOMES", "T3-ROW-TOTAL", "T4-TOTAL", "CELL-TY
 
 def _get(data: dict[str, Any], ptr: str) -> Any:
     node: Any = data
-    for key in tables.split_pointer(ptr):
+    for key in split_pointer(ptr):
         node = node[key]
     return node
 
 
 def _set(data: dict[str, Any], ptr: str, value: Any) -> None:
-    path = tables.split_pointer(ptr)
-    _get(data, tables.pointer(path[:-1]))[path[-1]] = value
+    path = split_pointer(ptr)
+    _get(data, pointer(path[:-1]))[path[-1]] = value
 
 
 def _bump(draw: st.DrawFn, data: dict[str, Any], ptr: str) -> int:
@@ -237,9 +238,9 @@ def faulty_reports(draw: st.DrawFn, edition: str | None = None, kinds: tuple[str
             raise ValueError(f"unknown fault kind {kind!r}; choose from {FAULT_KINDS}")
     report = draw(reports(edition=edition))
     data = report.to_dict()
-    shape = tables.shape_of(data) or "split"
+    shape = editions.shape_of(data) or "split"
     kind = draw(st.sampled_from(kinds))
-    leaves = [_OUT + tables.pointer(p) for p in _leaf_rows(shape)]
+    leaves = [_OUT + pointer(p) for p in _leaf_rows(shape)]
     column = draw(st.sampled_from(COLUMNS))
 
     if kind == "T4-TOTAL":

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from govreport import Finding, Reading, api
+
 TABLE_KEYS = ("edition", "active_disclosure", "requests", "reviews")
+
+
+def read_findings(reading: Reading) -> list[Finding]:
+    """The findings of the reading stage: what validation makes of the reader's observations."""
+    return [f for f in api.check_reading(reading).findings if f.stage == "read"]
 
 
 def table_part(instance: dict[str, Any]) -> dict[str, Any]:

@@ -38,7 +38,8 @@ def test_check_seed_json_exits_0_with_the_shape_warning() -> None:
     assert obj["counts"] == {"error": 0, "warning": 1, "info": 0}
     [finding] = obj["findings"]
     assert finding["rule"] == "FMT-SHAPE" and finding["pointer"] == "/requests/outcomes/other_handling"
-    assert set(finding) == {"rule", "severity", "pointer", "label", "message", "expected", "actual", "operands", "location"}
+    assert set(finding) == {"rule", "severity", "pointer", "label", "message", "expected", "actual", "operands", "location",
+                            "stage"}
     assert obj["relations"]["T3-BALANCE"] == {"passed": 7, "failed": 0, "not_assessable": 0}
 
 
@@ -159,16 +160,16 @@ def test_bad_usage_exits_2() -> None:
 
 
 def test_an_unexpected_failure_is_one_line_for_that_file_only(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import govreport.cli as cli
+    from govreport.cli import commands as cli
 
-    real_read = cli.read
+    real_read = cli.read_bytes
 
-    def flaky(name: str, **kwargs: Any) -> Any:
+    def flaky(data: bytes, *, name: str) -> Any:
         if name.endswith("boom.json"):
             raise IndexError("list index out of range")
-        return real_read(name, **kwargs)
+        return real_read(data, name=name)
 
-    monkeypatch.setattr(cli, "read", flaky)
+    monkeypatch.setattr(cli, "read_bytes", flaky)
     monkeypatch.delenv("GOVREPORT_DEBUG", raising=False)
     boom = tmp_path / "boom.json"
     boom.write_text("{}", encoding="utf-8")

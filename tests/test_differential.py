@@ -29,9 +29,10 @@ from typing import Any
 import jsonschema_rs
 import pytest
 
-from govreport import schema_check, schemas
+from govreport.contract import schemas
 from govreport.findings import Severity
-from govreport.validate import Validator
+from govreport.validation import schema as schema_check
+from govreport.validation.validator import Validator
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -106,7 +107,7 @@ def test_suite_is_large_and_has_every_source() -> None:
 
 def test_suite_rule_ids_are_catalogued() -> None:
     """Every rule id the suite expects is in govreport's rule catalogue."""
-    from govreport import catalogue
+    from govreport.contract import catalogue
 
     known = {rule.id for rule in catalogue.rules()}
     used = {rule for _, _, test in _cases() for rule in test["rules"] + test["errors"]}

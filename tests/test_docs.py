@@ -21,7 +21,8 @@ from typing import Any
 
 import pytest
 
-from govreport import catalogue, cli, schemas, tables
+from govreport.cli import commands as cli
+from govreport.contract import catalogue, schemas, tables
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -181,7 +182,7 @@ def test_javascript_example_output_is_what_the_page_shows(tmp_path: Path) -> Non
 def test_javascript_example_evaluates_rows_under_relations(tmp_path: Path) -> None:
     """The example also evaluates T3-OUTCOMES (rows_under terms) and T3-ROW-TOTAL (rows_under domain) like govreport."""
     node = _node()
-    from govreport.validate import Validator
+    from govreport.validation.validator import Validator
 
     changed = _changed_copy(tmp_path)
     data = json.loads(changed.read_text(encoding="utf-8"))

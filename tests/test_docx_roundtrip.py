@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 
 from govreport import Report
-from govreport.api import read_data
+from govreport.api import read_bytes
 from govreport.strategies import reports
 from govreport.writers.render import render
 from tests.helpers import diff, table_part
@@ -94,7 +94,7 @@ def to_docx(instance: dict[str, Any]) -> bytes:
 def test_generated_reports_round_trip_through_word(report: Report) -> None:
     """A report written as a Word document with merged cells reads back exactly."""
     data = report.to_dict()
-    reading = read_data(to_docx(data), name="report.docx")
+    reading = read_bytes(to_docx(data), name="report.docx")
     assert reading.media_type.endswith("wordprocessingml.document")
     assert diff(table_part(data), table_part(reading.instance)) == []
     assert reading.instance["report"]["year"] == data["report"]["year"]

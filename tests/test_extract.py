@@ -14,22 +14,22 @@ from typing import Any
 import pytest
 
 import govreport
-from govreport import Location, ReadError, Severity
-from govreport.api import read_data
+from govreport import Location, ReadError, Severity, api
+from govreport.api import read_bytes
 from govreport.extract.cells import parse_token, splits, sum_splits
 from govreport.writers.render import render
-from tests.helpers import table_part
 from tests.conftest import EXAMPLES, load_json
+from tests.helpers import read_findings, table_part
 
 SEED_TEXT = EXAMPLES / "chaotian-2021.txt"
 
 
 def read_text(text: str, name: str = "report.txt", encoding: str = "utf-8") -> govreport.Reading:
-    return read_data(text.encode(encoding), name=name)
+    return read_bytes(text.encode(encoding), name=name)
 
 
 def rules(reading: govreport.Reading, rule: str) -> list[govreport.Finding]:
-    return [f for f in reading.findings if f.rule == rule]
+    return [f for f in read_findings(reading) if f.rule == rule]
 
 
 # -- the seed ---------------------------------------------------------------------------
@@ -94,14 +94,15 @@ def test_renamed_and_renumbered_headings_are_tolerated() -> None:
     text = text.replace("一、总体情况", "—、工作概述").replace("五、存在的主要问题及改进情况", "五、存在的主要问题和整改措施")
     reading = read_text(text)
     assert {"overview", "problems"} <= set(reading.instance["sections"])
-    assert not rules(reading, "DOC-SECTIONS")
+    assert not [f for f in api.check_reading(reading).findings if f.rule == "DOC-SECTIONS"]
 
 
 def test_missing_section_is_a_finding() -> None:
     instance = _seed_instance()
     del instance["sections"]["problems"]
     reading = read_text(render(instance, to="text", layout="rows"))
-    assert [f.pointer for f in rules(reading, "DOC-SECTIONS")] == ["/sections/problems"]
+    found = [f for f in api.check_reading(reading).findings if f.rule == "DOC-SECTIONS"]
+    assert [(f.pointer, f.stage) for f in found] == [("/sections/problems", "document")]
 
 
 def test_partial_document_gives_a_partial_instance_and_findings() -> None:
@@ -111,7 +112,7 @@ def test_partial_document_gives_a_partial_instance_and_findings() -> None:
     assert "reviews" not in reading.instance
     assert table_part(reading.instance)["requests"] == instance["requests"]
     assert [f.pointer for f in rules(reading, "READ-MISSING")] == ["/reviews"]
-    result = govreport.Validator().run(reading.instance, extra=reading.findings)
+    result = govreport.Validator().run(reading.instance, observations=reading.observations)
     assert ("SCHEMA-REQUIRED", "/reviews") in [(f.rule, f.pointer) for f in result.findings]
 
 
@@ -142,7 +143,7 @@ def test_invented_subtotal_row_is_dropped_and_reported() -> None:
     position = html.index(marker)
     row_start = html.rfind("<tr>", 0, position)
     html = html[:row_start] + subtotal + html[row_start:]
-    reading = read_data(html.encode("utf-8"), name="report.html")
+    reading = read_bytes(html.encode("utf-8"), name="report.html")
     assert table_part(reading.instance)["requests"] == instance["requests"]
     assert rules(reading, "FMT-SHAPE")
 
@@ -250,8 +251,8 @@ def test_gbk_encoded_report_reads_like_utf8() -> None:
 
 
 def test_reader_findings_are_in_english_on_request() -> None:
-    reading = govreport.read(Path(__file__).parent / "corpus" / "files" / "pingtan-2021.txt", lang="en")
-    [finding] = [f for f in reading.findings if f.rule == "READ-AMBIGUOUS"]
+    reading = govreport.read(Path(__file__).parent / "corpus" / "files" / "pingtan-2021.txt")
+    [finding] = [f for f in api.check_reading(reading, lang="en").findings if f.rule == "READ-AMBIGUOUS"]
     assert finding.message.startswith("The digits “693665”")
     assert finding.severity is Severity.WARNING
 
@@ -303,6 +304,6 @@ def test_an_invented_subtotal_column_in_a_grid_is_dropped_and_reported() -> None
             cells = rows[k].split("</td>")
             cells.insert(len(cells) - 2, "<td>0")  # a subtotal cell before 总计
             rows[k] = "</td>".join(cells)
-    reading = read_data((html[:start] + "<tr>".join(rows) + html[end:]).encode("utf-8"), name="report.html")
+    reading = read_bytes((html[:start] + "<tr>".join(rows) + html[end:]).encode("utf-8"), name="report.html")
     assert table_part(reading.instance)["requests"] == instance["requests"]
-    assert any(f.rule == "FMT-SHAPE" and "小计" in f.message for f in reading.findings)
+    assert any(f.rule == "FMT-SHAPE" and "小计" in f.message for f in read_findings(reading))

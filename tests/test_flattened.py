@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from govreport.api import read_data
+from govreport.api import read_bytes
 from tests.corpus import accuracy
 
 pytestmark = pytest.mark.corpus
@@ -24,7 +24,7 @@ PDFS = ["hongze-2023", "hongze-2024", "huaian-2024"]
 def _misses(name: str, text: str) -> list[tuple[str, object, object]]:
     golden = accuracy.json.loads((accuracy.GOLDEN / f"{name}.json").read_text(encoding="utf-8"),
                                  parse_float=accuracy.Decimal)
-    read = read_data(text.encode("utf-8"), name=f"{name}.txt").instance
+    read = read_bytes(text.encode("utf-8"), name=f"{name}.txt").instance
     want, got = accuracy.table_cells(golden), accuracy.table_cells(read)
     return [(p, v, got.get(p, "<absent>")) for p, v in want.items() if p not in got or not accuracy.same(v, got[p])]
 

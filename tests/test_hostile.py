@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govreport import ReadError, Validator
-from govreport.api import read_data
+from govreport.api import read_bytes
 from govreport.extract.stream import label_defs
 from govreport.writers.render import render
 from tests.conftest import EXAMPLES
@@ -31,10 +31,10 @@ _PIECES = st.one_of(
 
 def _read(text: str, name: str) -> None:
     try:
-        reading = read_data(text.encode("utf-8"), name=name)
+        reading = read_bytes(text.encode("utf-8"), name=name)
     except ReadError:
         return
-    Validator().run(reading.instance, source_map=reading.source_map, extra=reading.findings)
+    Validator().run(reading.instance, source_map=reading.source_map, observations=reading.observations)
 
 
 @settings(max_examples=150, deadline=None)

@@ -8,7 +8,7 @@ from typing import Any
 
 import govreport
 from govreport import Location
-from govreport.readers.jsonpos import positions
+from govreport.sources.jsonpos import positions
 
 
 def test_positions_of_nested_values_escaped_keys_and_arrays() -> None:

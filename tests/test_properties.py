@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from govreport import Report, Severity, validate
-from govreport.schema_check import is_valid, validator
 from govreport.strategies import FAULT_KINDS, faulty_reports, reports
+from govreport.validation.schema import is_valid, validator
 
 
 @given(reports())
@@ -105,7 +105,7 @@ def test_fast_schema_check_agrees_with_jsonschema(report: Report, mutations: lis
 @given(reports(), st.lists(st.tuples(_MUTATIONS, st.integers(0, 20)), min_size=1, max_size=4))
 def test_targeted_schema_errors_equal_a_full_jsonschema_run(report: Report, mutations: list[tuple[str, int]]) -> None:
     """Running jsonschema only where the compiled check fails finds exactly what a full run finds."""
-    from govreport.schema_check import schema_findings
+    from govreport.validation.schema import schema_findings
 
     data = copy.deepcopy(report.to_dict())
     for how, pick in mutations:

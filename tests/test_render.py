@@ -21,11 +21,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from govreport import strategies, tables
+from govreport import strategies
 from govreport.cli import main
-from govreport.model import Report
-from govreport.readers import read_document
-from govreport.readers.document import Table
+from govreport.contract import editions, tables
+from govreport.contract.model import Report
+from govreport.sources import read_document
+from govreport.sources.document import Table
 from govreport.writers.render import BALANCE_NOTE, LAYOUTS, render
 from tests.conftest import EXAMPLES
 
@@ -94,7 +95,7 @@ def get(data: dict[str, Any], path: tuple[str, ...]) -> Any:
 
 
 def shape(instance: dict[str, Any]) -> tables.Shape:
-    return tables.shape_of(instance) or "split"
+    return editions.shape_of(instance) or "split"
 
 
 def expected_table3(instance: dict[str, Any]) -> dict[tuple[int, int], str]:

@@ -18,18 +18,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govreport import Report, tables
-from govreport.api import read_data
+from govreport import Report
+from govreport.api import read_bytes
+from govreport.contract import editions, tables
 from govreport.strategies import reports
 from govreport.writers.render import render
-from tests.helpers import diff, table_part
+from tests.helpers import diff, read_findings, table_part
 
 EXTENSIONS = {"text": ".txt", "markdown": ".md", "html": ".html"}
 EXACT_LAYOUTS = [("text", "cells"), ("text", "rows"), ("text", "blank"), ("markdown", None), ("html", None)]
 
 
 def parse(text: str, to: str) -> Any:
-    return read_data(text.encode("utf-8"), name="report" + EXTENSIONS[to])
+    return read_bytes(text.encode("utf-8"), name="report" + EXTENSIONS[to])
 
 
 @pytest.mark.parametrize(("to", "layout"), EXACT_LAYOUTS, ids=lambda v: str(v))
@@ -41,13 +42,13 @@ def test_round_trip_is_exact(to: str, layout: str | None, report: Report) -> Non
     assert diff(table_part(data), table_part(reading.instance)) == []
     assert reading.instance["report"]["year"] == data["report"]["year"]
     assert reading.instance["report"]["agency"] == data["report"]["agency"]
-    assert not [f for f in reading.findings if f.rule.startswith("READ-") and f.severity.value == "warning"]
+    assert not [f for f in read_findings(reading) if f.rule.startswith("READ-") and f.severity.value == "warning"]
 
 
 @st.composite
 def _with_blanks(draw: st.DrawFn) -> dict[str, Any]:
     data = draw(reports()).to_dict()
-    shape = tables.shape_of(data) or "split"
+    shape = editions.shape_of(data) or "split"
     specs = tables.cells(data["edition"], shape)
     for index in draw(st.lists(st.integers(0, len(specs) - 1), max_size=25)):
         path = specs[index].path
@@ -78,7 +79,7 @@ def test_run_together_cells_are_split_or_reported(report: Report) -> None:
     """
     data = report.to_dict()
     reading = parse(render(data, to="text", layout="runs"), "text")
-    ambiguous = [f.pointer for f in reading.findings if f.rule == "READ-AMBIGUOUS"]
+    ambiguous = [f.pointer for f in read_findings(reading) if f.rule == "READ-AMBIGUOUS"]
     for ptr, want, got in diff(table_part(data), table_part(reading.instance)):
         assert got is None, (ptr, want, got)
         assert any(ptr.startswith(a + "/") for a in ambiguous), ptr
@@ -172,7 +173,7 @@ def test_all_noises_at_once_on_the_seed() -> None:
         text = NOISES[name](text)
     reading = parse(text, "text")
     assert diff(table_part(data), table_part(reading.instance)) == []
-    assert {f.actual for f in reading.findings if f.rule == "LABEL-VARIANT"} >= {"规范性文件", "本年制发数"}
+    assert {f.actual for f in read_findings(reading) if f.rule == "LABEL-VARIANT"} >= {"规范性文件", "本年制发数"}
 
 
 @settings(max_examples=50)  # slow by nature: every blank defeats the row-total pruning
@@ -184,7 +185,7 @@ def test_run_together_cells_with_blanks_are_never_misread(data: dict[str, Any]) 
     (ambiguous split, cells that do not fit, or a row not found).
     """
     reading = parse(render(data, to="text", layout="runs"), "text")
-    reported = [f.pointer for f in reading.findings if f.rule in ("READ-AMBIGUOUS", "READ-CELLS", "READ-MISSING")]
+    reported = [f.pointer for f in read_findings(reading) if f.rule in ("READ-AMBIGUOUS", "READ-CELLS", "READ-MISSING")]
     for ptr, want, got in diff(table_part(data), table_part(reading.instance)):
         assert got in (None, "<absent>"), (ptr, want, got)
         assert any(ptr == r or ptr.startswith(r + "/") for r in reported), ptr

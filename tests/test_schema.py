@@ -11,8 +11,8 @@ import pytest
 import referencing.exceptions
 from jsonschema import Draft202012Validator
 
-from govreport import model, schemas, tables
-from govreport.schema_check import validator
+from govreport.contract import model, schemas, tables
+from govreport.validation.schema import validator
 
 
 @pytest.mark.parametrize("edition", schemas.EDITIONS)

@@ -7,8 +7,17 @@ from typing import Any
 
 import pytest
 
-from govreport import Finding, Location, Provenance, Report, Severity, Validator, validate
-from govreport.validate import select_edition
+from govreport import (
+    Finding,
+    Location,
+    Provenance,
+    Report,
+    Severity,
+    Validator,
+    validate,
+)
+from govreport.contract import catalogue
+from govreport.contract.editions import edition_of as select_edition
 
 
 def errors(findings: list[Finding]) -> list[tuple[str, str]]:
@@ -149,7 +158,7 @@ def test_english_messages(seed_instance: dict[str, Any]) -> None:
     findings = validate(seed_instance, lang="en")
     balance = by_rule(findings, "T3-BALANCE")[0]
     assert balance.message.startswith("Table 3 column “自然人” does not balance")
-    assert balance.in_language("zh").message.startswith("表三「自然人」列不平衡")
+    assert catalogue.localise(balance, "zh").message.startswith("表三「自然人」列不平衡")
 
 
 @pytest.mark.parametrize(("year", "edition", "expect"), [

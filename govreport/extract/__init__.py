@@ -12,32 +12,29 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from govreport.api import Reading
 from govreport.extract import meta
-from govreport.extract.assemble import Builder, find_regions, read_table2, read_table3, read_table4
+from govreport.extract.assemble import (
+    Builder,
+    find_regions,
+    read_table2,
+    read_table3,
+    read_table4,
+)
 from govreport.extract.stream import Stream
-from govreport.readers import read_document
-from govreport.readers.document import Document
-from govreport.readers.errors import ReadError
+from govreport.location import Provenance
+from govreport.reading import Reading
+from govreport.sources import read_document
+from govreport.sources.document import Document
+from govreport.sources.errors import ReadError
 
 __all__ = ["parse_document", "read_report"]
 
-_SECTION_LABELS = {
-    "overview": "一、总体情况",
-    "active_disclosure": "二、主动公开政府信息情况",
-    "requests": "三、收到和处理政府信息公开申请情况",
-    "reviews": "四、政府信息公开行政复议、行政诉讼情况",
-    "problems": "五、存在的主要问题及改进情况",
-    "other_matters": "六、其他需要报告的事项",
-}
-
-
-def parse_document(document: Document, *, lang: str = "zh") -> Reading:
+def parse_document(document: Document) -> Reading:
     """The report instance found in ``document`` (see the module docstring)."""
     stream = Stream(document)
     sections = meta.find_sections(stream)
     regions = find_regions(stream, {k: v[0] for k, v in sections.items()})
-    builder = Builder(stream, lang)
+    builder = Builder(stream)
     first_table = min((s for s, _ in regions.spans()), default=len(stream.text))
     info = meta.metadata(stream, first_table)
     found_year = info.get("year")
@@ -51,16 +48,16 @@ def parse_document(document: Document, *, lang: str = "zh") -> Reading:
     if regions.active_disclosure is not None:
         edition = read_table2(builder, stream.events(*regions.active_disclosure), year)
     else:
-        builder.finding("READ-MISSING", "/active_disclosure", {})
+        builder.observe("READ-MISSING", "/active_disclosure", {})
     shape = None
     if regions.requests is not None:
         shape = read_table3(builder, stream.events(*regions.requests), year)
     else:
-        builder.finding("READ-MISSING", "/requests", {})
+        builder.observe("READ-MISSING", "/requests", {})
     if regions.reviews is not None:
         read_table4(builder, stream.events(*regions.reviews))
     else:
-        builder.finding("READ-MISSING", "/reviews", {})
+        builder.observe("READ-MISSING", "/reviews", {})
 
     if edition is None:
         if shape == "split":
@@ -79,20 +76,21 @@ def parse_document(document: Document, *, lang: str = "zh") -> Reading:
     report["source"] = {"uri": os.path.basename(document.name) if document.name else "",
                         "sha256": document.sha256, "media_type": document.media_type}
     if "year" not in report:
-        builder.finding("READ-MISSING", "/report/year", {})
+        builder.observe("READ-MISSING", "/report/year", {})
     texts = meta.section_texts(stream, sections, regions.spans())
-    for name in meta.SECTIONS:
-        if name not in sections:
-            builder.finding("DOC-SECTIONS", f"/sections/{name}", {}, label=_SECTION_LABELS[name])
+    for name, (start, end) in sections.items():
+        builder.sources[f"/sections/{name}"] = Provenance(location=stream.location(start),
+                                                          raw=stream.raw_text(start, end))
 
     instance: dict[str, Any] = {"edition": edition, "report": report}
-    if texts:
-        instance["sections"] = {k: texts[k] for k in meta.SECTIONS if k in texts}
+    # Every heading found is a section, even with no narrative of its own (validation
+    # reports the missing ones, DOC-SECTIONS, from the instance alone).
+    instance["sections"] = {k: texts.get(k, "") for k in meta.SECTIONS if k in sections}
     for key in ("active_disclosure", "requests", "reviews"):
         if key in builder.instance:
             instance[key] = _ordered(builder.instance[key], key, edition, shape)
     return Reading(name=document.name, media_type=document.media_type, instance=instance,
-                   source_map=builder.sources, findings=tuple(builder.findings))
+                   source_map=builder.sources, observations=tuple(builder.observations))
 
 
 def _looks_like_report(stream: Stream, regions: Any, sections: dict[str, Any]) -> bool:
@@ -110,7 +108,7 @@ def _looks_like_report(stream: Stream, regions: Any, sections: dict[str, Any]) -
 
 def _ordered(node: dict[str, Any], table: str, edition: str, shape: Any) -> dict[str, Any]:
     """The table with keys in schema order (instances read like the official table)."""
-    from govreport import tables
+    from govreport.contract import tables
 
     tree = tables.tree(edition, shape or "split")
 
@@ -126,9 +124,9 @@ def _ordered(node: dict[str, Any], table: str, edition: str, shape: Any) -> dict
     return result
 
 
-def read_report(data: bytes, *, name: str, lang: str = "zh") -> Reading:
+def read_report(data: bytes, *, name: str) -> Reading:
     """Read a document's bytes (text, Markdown, HTML, DOCX, PDF) into a :class:`Reading`."""
     document = read_document(data, name=name)
-    reading = parse_document(document, lang=lang)
+    reading = parse_document(document)
     return Reading(name=name, media_type=reading.media_type, instance=reading.instance,
-                   source_map=reading.source_map, findings=reading.findings)
+                   source_map=reading.source_map, observations=reading.observations)

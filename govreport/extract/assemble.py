@@ -28,14 +28,15 @@ from typing import Any
 
 from attrs import define, field
 
-from govreport import catalogue, tables
-from govreport.catalogue import Text
+from govreport.contract import tables
 from govreport.extract import cells as cellmod
 from govreport.extract.cells import Parsed, SplitLimit
 from govreport.extract.normalize import normalize
 from govreport.extract.stream import Cell, Event, Stream
-from govreport.findings import Finding
 from govreport.location import Location, Provenance
+from govreport.messages import Text
+from govreport.pointer import pointer, split_pointer
+from govreport.reading import Observation
 
 __all__ = ["Builder", "Regions", "find_regions"]
 
@@ -154,24 +155,23 @@ class Group:
 
 
 class Builder:
-    """Accumulates the instance, its source map and the reader's findings."""
+    """Accumulates the instance, its source map and what reading observed."""
 
-    def __init__(self, stream: Stream, lang: str) -> None:
+    def __init__(self, stream: Stream) -> None:
         self.stream = stream
-        self.lang = lang
         self.instance: dict[str, Any] = {}
         self.sources: dict[str, Provenance] = {}
-        self.findings: list[Finding] = []
+        self.observations: list[Observation] = []
         self.edition = "2021"
 
-    # -- findings ----------------------------------------------------------------
+    # -- observations ------------------------------------------------------------
 
-    def finding(self, rule: str, ptr: str, args: dict[str, Any], *, template: str = "",
+    def observe(self, rule: str, ptr: str, args: dict[str, Any], *, template: str = "",
                 location: Location | None = None, expected: Any = None, actual: Any = None,
                 label: str | None = None) -> None:
-        lab = label if label is not None else tables.label(self.edition, ptr)
-        self.findings.append(catalogue.finding(
-            rule, ptr, lab, {"label": lab, **args}, self.lang, template=template,
+        """Record what reading noticed at ``ptr``; validation renders it as a finding."""
+        self.observations.append(Observation(
+            rule=rule, pointer=ptr, args=dict(args), template=template, label=label,
             expected=expected, actual=actual, location=location,
         ))
 
@@ -179,7 +179,7 @@ class Builder:
 
     def put(self, ptr: str, value: Any, cell: Cell | None = None, raw: str | None = None,
             undetermined: bool = False) -> None:
-        path = tables.split_pointer(ptr)
+        path = split_pointer(ptr)
         node = self.instance
         for key in path[:-1]:
             node = node.setdefault(key, {})
@@ -219,7 +219,7 @@ class Builder:
         value = parsed.value
         if parsed.unit and unit and parsed.unit != unit:
             converted = _convert(value, parsed.unit, unit)
-            self.finding("CELL-UNIT", ptr, {"raw": cell.raw, "unit": unit, "value": converted},
+            self.observe("CELL-UNIT", ptr, {"raw": cell.raw, "unit": unit, "value": converted},
                          location=cell.location, actual=cell.raw, expected=converted)
             return converted
         if cell_type in ("count", "signed_count") and isinstance(value, Decimal) and value == value.to_integral_value():
@@ -245,7 +245,7 @@ class Builder:
     def label_variant(self, ptr: str, official: str, seen: str, event: Event) -> None:
         if not seen or len(seen) > 80 or _same_label(seen, _clean_label(official)):
             return
-        self.finding("LABEL-VARIANT", ptr, {"official": official, "seen": seen},
+        self.observe("LABEL-VARIANT", ptr, {"official": official, "seen": seen},
                      location=self.stream.location(event.start), actual=seen, expected=official)
 
 
@@ -325,7 +325,7 @@ def read_table2(b: Builder, events: list[Event], year: int | None) -> str | None
                     b.label_variant("/active_disclosure", official, seen, e)
     for key, label_event, cells in rows:
         if key not in layout:
-            b.finding("FMT-SHAPE", f"/active_disclosure/{key}", {"detail": label_event.text}, template="FMT-SHAPE:row",
+            b.observe("FMT-SHAPE", f"/active_disclosure/{key}", {"detail": label_event.text}, template="FMT-SHAPE:row",
                       location=b.stream.location(label_event.start), label=f"表二 › {label_event.text}")
             continue
         ptr = f"/active_disclosure/{key}"
@@ -337,7 +337,7 @@ def read_table2(b: Builder, events: list[Event], year: int | None) -> str | None
             b.put_cells(ptr, columns, chosen, edition)
     for key in layout:
         if key not in keys:
-            b.finding("READ-MISSING", f"/active_disclosure/{key}", {})
+            b.observe("READ-MISSING", f"/active_disclosure/{key}", {})
     return edition
 
 
@@ -402,7 +402,7 @@ def _fit(
     if _splittable(cells, count):
         return _split(b, ptr, cells, count, constraint, pending, groups)
     found = ", ".join(c.raw or "空" for c in cells) or "—"
-    b.finding("READ-CELLS", ptr, {"expected": count, "found": len(cells), "cells": found},
+    b.observe("READ-CELLS", ptr, {"expected": count, "found": len(cells), "cells": found},
               location=cells[0].location if cells else None, expected=count, actual=len(cells))
     return None
 
@@ -460,11 +460,11 @@ def _split(
             candidates = [c for c in everything if constraint(c)] if constraint is not None else everything
             candidates = candidates or everything
     except SplitLimit:
-        b.finding("READ-AMBIGUOUS", ptr, {"printed": printed, "count": Text("很多", "very many"), "candidates": "…"},
+        b.observe("READ-AMBIGUOUS", ptr, {"printed": printed, "count": Text("很多", "very many"), "candidates": "…"},
                   location=cells[0].location, actual=printed)
         return _undetermined(cells, count, [])
     if not candidates:
-        b.finding("READ-CELLS", ptr, {"expected": count, "found": len(cells), "cells": printed},
+        b.observe("READ-CELLS", ptr, {"expected": count, "found": len(cells), "cells": printed},
                   location=cells[0].location, expected=count, actual=len(cells))
         return None
     if len(candidates) == 1:
@@ -481,7 +481,7 @@ def _resolved(b: Builder, ptr: str, cells: list[Cell], split: list[Parsed]) -> F
     if len(cells) < len(split):
         digits = sum(len(re.sub(r"\D", "", c.text)) or 1 for c in cells)
         if digits != len(split):
-            b.finding("READ-SPLIT", ptr, {"printed": _printed(cells), "split": ", ".join(_show(p) for p in split)},
+            b.observe("READ-SPLIT", ptr, {"printed": _printed(cells), "split": ", ".join(_show(p) for p in split)},
                       location=cells[0].location)
     return [(_cell_for(cells, i, len(split), p), p, None) for i, p in enumerate(split)]
 
@@ -490,7 +490,7 @@ def _ambiguous(b: Builder, ptr: str, cells: list[Cell], candidates: list[list[Pa
     """Several splits remain: keep the cells all of them agree on, leave the rest null."""
     printed = _printed(cells)
     shown = "；".join("(" + ", ".join(_show(p) for p in c) + ")" for c in candidates[:12])
-    b.finding("READ-AMBIGUOUS", ptr, {
+    b.observe("READ-AMBIGUOUS", ptr, {
         "printed": printed, "count": len(candidates), "candidates": shown + ("…" if len(candidates) > 12 else ""),
     }, location=cells[0].location, actual=printed)
     return _undetermined(cells, len(candidates[0]), candidates)
@@ -600,8 +600,8 @@ def _row_sequence(shape: tables.Shape) -> list[str]:
 
 @functools.cache
 def _parents(ptr: str) -> frozenset[str]:
-    path = tables.split_pointer(ptr)
-    return frozenset(tables.pointer(path[:i]) for i in range(1, len(path)))
+    path = split_pointer(ptr)
+    return frozenset(pointer(path[:i]) for i in range(1, len(path)))
 
 
 def _score(group: Group, row: str) -> float:
@@ -671,7 +671,7 @@ def _drop_extra_columns(b: Builder, events: list[Event]) -> list[Event]:
         return events
     columns = {(e.piece.location.table, e.piece.location.cell) for e in extra if e.piece is not None}
     for e in extra:
-        b.finding("FMT-SHAPE", "/requests", {"detail": f"“{e.text}”列"}, template="FMT-SHAPE:row",
+        b.observe("FMT-SHAPE", "/requests", {"detail": f"“{e.text}”列"}, template="FMT-SHAPE:row",
                   location=b.stream.location(e.start))
     return [e for e in events if not (e.cell is not None and e.cell.piece.kind == "grid"
                                       and (e.cell.piece.location.table, e.cell.piece.location.cell) in columns)]
@@ -682,7 +682,7 @@ def read_table3(b: Builder, events: list[Event], year: int | None) -> tables.Sha
     events = _drop_extra_columns(b, events)
     groups = _groups(events, 7)
     if not groups:
-        b.finding("READ-MISSING", "/requests", {})
+        b.observe("READ-MISSING", "/requests", {})
         return None
     results = {shape: _align(groups, _row_sequence(shape)) for shape in ("split", "row")}
     split_evidence = any(
@@ -704,14 +704,14 @@ def read_table3(b: Builder, events: list[Event], year: int | None) -> tables.Sha
             keys = {e.label.key for e in g.strong + g.medium if e.label is not None}
             detail = "、".join(sorted(e.text for e in g.strong + g.medium if e.label is not None)) or " ".join(c.raw for c in g.cells)
             if keys & {"/requests/outcomes/withheld", "/requests/outcomes/unavailable", "/requests/outcomes/not_processed", "/requests/outcomes/other_handling"}:
-                b.finding("FMT-SHAPE", "/requests/outcomes", {"detail": detail}, template="FMT-SHAPE:row",
+                b.observe("FMT-SHAPE", "/requests/outcomes", {"detail": detail}, template="FMT-SHAPE:row",
                           location=g.cells[0].location)
     pending: list[Pending] = []
     fitted: dict[str, Fitted] = {}
     for row in rows:
         group = assigned.get(row)
         if group is None:
-            b.finding("READ-MISSING", row, {})
+            b.observe("READ-MISSING", row, {})
             continue
         label_event = next((e for e in group.strong if e.label is not None and e.label.key == row), None) or \
             next((e for e in group.medium if e.label is not None and e.label.key == row), None)
@@ -802,7 +802,7 @@ def read_table4(b: Builder, events: list[Event]) -> bool:
              if e.cell is not None and not (e.cell.blank and e.line in header_lines)]
     # Stop at the first line of prose numbers after the row (cells must be contiguous lines).
     if not cells:
-        b.finding("READ-MISSING", "/reviews", {})
+        b.observe("READ-MISSING", "/reviews", {})
         return False
     # Blank cells before the first number are header furniture (filler of merged
     # header cells); after the row, stop at the first distant line (prose numbers).
@@ -832,7 +832,7 @@ def _t4_cells(b: Builder, cells: list[Cell]) -> Fitted | None:
         return _plain(trimmed)
     if _splittable(trimmed, 15):
         return _split(b, "/reviews", trimmed, 15, _t4_ok, groups=(5, 5, 5))
-    b.finding("READ-CELLS", "/reviews", {"expected": 15, "found": len(trimmed),
+    b.observe("READ-CELLS", "/reviews", {"expected": 15, "found": len(trimmed),
                                          "cells": ", ".join(c.raw or "空" for c in trimmed)},
               location=trimmed[0].location if trimmed else None, expected=15, actual=len(trimmed))
     return None

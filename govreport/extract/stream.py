@@ -22,7 +22,7 @@ from attrs import define
 
 from govreport.extract.normalize import View
 from govreport.location import Location
-from govreport.readers.document import Document, Line, Table
+from govreport.sources.document import Document, Line, Table
 
 __all__ = ["Cell", "Event", "LabelDef", "Piece", "Stream", "label_defs"]
 
@@ -153,11 +153,6 @@ def label_defs() -> tuple[LabelDef, ...]:
         for pattern in patterns:
             defs.append(LabelDef(key=f"section:{name}", kind="section", pattern=pattern))
     return tuple(sorted(defs, key=lambda d: -len(d.pattern)))
-
-
-def variants() -> dict[str, list[str]]:
-    """Known non-standard wordings by row pointer."""
-    return {k: v.get("variants", []) for k, v in _data()["rows"].items()}
 
 
 @functools.cache

@@ -6,9 +6,9 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from govreport.findings import json_value
-from govreport.readers.errors import ReadError
-from govreport.validate import Result
+from govreport.contract import catalogue
+from govreport.findings import Result, json_value
+from govreport.sources.errors import ReadError
 
 __all__ = ["dumps", "error_object", "result_object"]
 
@@ -26,7 +26,7 @@ def dumps(value: Any, *, indent: int | None = None) -> str:
 
 def result_object(file: str, result: Result, *, lang: str = "zh") -> dict[str, Any]:
     """The ``--format json`` object of a file that could be validated."""
-    findings = [f.in_language(lang).to_dict() for f in result.findings]
+    findings = [catalogue.localise(f, lang).to_dict() for f in result.findings]
     return {
         "file": file,
         "edition": result.edition,

@@ -104,8 +104,9 @@ from typing import Any
 
 from attrs import define
 
-from govreport import schemas, tables
-from govreport.model import Report
+from govreport.contract import editions, tables
+from govreport.contract.model import Report
+from govreport.pointer import escape
 
 __all__ = ["LAYOUTS", "TARGETS", "render"]
 
@@ -169,7 +170,7 @@ def _data(row: dict[str, Any], key: str, node: tables.Node) -> _Cell:
 
 
 def _cell_children(tree: dict[str, tables.Node], node: tables.Node) -> list[tables.Node]:
-    return [c for c in (tree[f"{node.pointer}/{tables.escape(k)}"] for k in node.children) if c.kind == "cell"]
+    return [c for c in (tree[f"{node.pointer}/{escape(k)}"] for k in node.children) if c.kind == "cell"]
 
 
 def _obj(value: Any) -> dict[str, Any] | None:
@@ -252,7 +253,7 @@ def _table3(part: dict[str, Any], edition: str, shape: tables.Shape) -> _Table |
                     + [_data(obj, c.path[-1], c) for c in _cell_children(tree, node)]]
         out: list[list[_Cell]] = []
         for key in node.children:
-            out += body(f"{ptr}/{tables.escape(key)}", obj.get(key), level + 1)
+            out += body(f"{ptr}/{escape(key)}", obj.get(key), level + 1)
         if out:
             out[0].insert(0, _Cell(node.title, rowspan=len(out)))
         return out
@@ -299,30 +300,14 @@ def _table4(part: dict[str, Any], edition: str) -> _Table | None:
     return _Table(len(data), tuple(rows))
 
 
-def _edition(instance: dict[str, Any]) -> str:
-    """The edition to lay the tables out in; inferred only when the instance lacks it."""
-    edition = instance.get("edition")
-    if edition in schemas.EDITIONS:
-        return str(edition)
-    table2 = _obj(instance.get("active_disclosure")) or {}
-    if table2.keys() & {"other_services", "procurement"} or any(
-        isinstance(v, dict) and v.keys() & {"made", "previous_items"} for v in table2.values()
-    ):
-        return "2019"
-    year = _obj(instance.get("report", {})) or {}
-    if isinstance(year.get("year"), int) and year["year"] < 2021:
-        return "2019"
-    return schemas.EDITIONS[-1]
-
-
 def _tables(instance: dict[str, Any]) -> dict[str, _Table]:
-    edition = _edition(instance)
+    edition = editions.edition_of(instance)
     out: dict[str, _Table] = {}
     table2 = _obj(instance.get("active_disclosure"))
     if table2 is not None and (t := _table2(table2, edition)):
         out["active_disclosure"] = t
     table3 = _obj(instance.get("requests"))
-    if table3 is not None and (t := _table3(table3, edition, tables.shape_of(instance) or "split")):
+    if table3 is not None and (t := _table3(table3, edition, editions.shape_of(instance) or "split")):
         out["requests"] = t
     table4 = _obj(instance.get("reviews"))
     if table4 is not None and (t := _table4(table4, edition)):
@@ -351,7 +336,7 @@ def _title(instance: dict[str, Any]) -> str:
 
 
 def _skeleton(instance: dict[str, Any], with_sections: bool) -> tuple[str, list[_Section]]:
-    edition = _edition(instance)
+    edition = editions.edition_of(instance)
     tree = tables.tree(edition, "split")
     narrative = (_obj(instance.get("sections")) or {}) if with_sections else {}
     grids = _tables(instance)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from govreport.findings import Finding, Severity
-from govreport.readers.errors import ReadError
-from govreport.tables import SEP, label
-from govreport.validate import Result
+from govreport.contract import catalogue
+from govreport.contract.tables import SEP, label
+from govreport.findings import Finding, Result, Severity
+from govreport.sources.errors import ReadError
+from govreport.validation import report_order
 
 __all__ = ["format_error", "format_result"]
 
@@ -66,7 +67,7 @@ def format_result(
     )
     shown = [f for f in result.findings if verbose or f.severity is not Severity.INFO]
     groups: dict[str, list[Finding]] = {}
-    for finding in sorted(shown, key=lambda f: (_group(f, lang), f.sort_key())):
+    for finding in sorted(shown, key=lambda f: (_group(f, lang), report_order(f))):
         groups.setdefault(_group(finding, lang), []).append(finding)
     for name, findings in groups.items():
         lines.append(f"  {_paint(name, '1', color)}")
@@ -119,7 +120,7 @@ def _finding_lines(findings: Iterable[Finding], lang: str, color: bool, verbose:
                 continue
         f = items[i]
         i += 1
-        f = f.in_language(lang)
+        f = catalogue.localise(f, lang)
         sev = _paint(f"{f.severity.label(lang)}", _COLOURS[f.severity], color)
         label = f.label.split(SEP, 1)[1] if SEP in f.label and f.label.startswith("表") else f.label
         out.append(f"    {sev} {_paint(f.rule, '1', color)}  {label or f.pointer}")

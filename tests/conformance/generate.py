@@ -42,9 +42,11 @@ if str(ROOT) not in sys.path:  # run from a checkout without installing
 from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from govreport import schema_check, schemas, strategies  # noqa: E402
+from govreport import strategies  # noqa: E402
+from govreport.contract import schemas  # noqa: E402
 from govreport.findings import Severity  # noqa: E402
-from govreport.validate import Validator  # noqa: E402
+from govreport.validation import schema as schema_check  # noqa: E402
+from govreport.validation.validator import Validator  # noqa: E402
 
 SEED = ROOT / "examples" / "chaotian-2021.json"
 GOLDEN = ROOT / "tests" / "corpus" / "golden"

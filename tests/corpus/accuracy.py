@@ -19,7 +19,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
 import govreport  # noqa: E402
-from govreport import tables  # noqa: E402
+from govreport.contract import tables  # noqa: E402
+from govreport.pointer import escape
 
 FILES = HERE / "files"
 GOLDEN = HERE / "golden"
@@ -38,7 +39,7 @@ def leaves(node: Any, ptr: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {}
     if isinstance(node, dict):
         for k, v in node.items():
-            out.update(leaves(v, f"{ptr}/{tables.escape(k)}"))
+            out.update(leaves(v, f"{ptr}/{escape(k)}"))
     else:
         out[ptr] = node
     return out

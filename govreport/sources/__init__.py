@@ -19,13 +19,16 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import os
 import re
 import zipfile
+from typing import Any
 
-from govreport.readers.document import Cell, Document, Line, Table
-from govreport.readers.errors import MESSAGES, MissingExtra, ReadError
+from attrs import define, evolve
+
+from govreport.sources.document import Cell, Document, Line, Table
+from govreport.sources.errors import MESSAGES, MissingExtra, ReadError
+from govreport.sources.instance import load_instance
 
 __all__ = [
     "DOCX",
@@ -42,9 +45,11 @@ __all__ = [
     "Line",
     "MissingExtra",
     "ReadError",
+    "Source",
     "Table",
     "read_document",
     "read_file",
+    "read_source",
     "sniff",
 ]
 
@@ -160,7 +165,9 @@ def sniff(data: bytes, name: str = "") -> str:
         raise ReadError(shown, "binary")
     start = _LEADING_JUNK.match(head)
     body = head[start.end() if start else 0 :]
-    if body.startswith(b"{") and _is_json(data):
+    if body.startswith(b"{"):
+        # An object is a report instance; if it is not valid JSON the instance loader
+        # says where. (A page saved as .json is still sniffed by its content.)
         return JSON
     if _HTML_START.match(body) or _HTML_ANYWHERE.search(head):
         return HTML
@@ -201,14 +208,6 @@ def _text_head(data: bytes) -> bytes | None:
     return head
 
 
-def _is_json(data: bytes) -> bool:
-    try:
-        value = json.loads(data)
-    except (ValueError, RecursionError):
-        return False
-    return isinstance(value, dict)
-
-
 def _sniff_zip(data: bytes, shown: str, name: str) -> str:
     media = "DOCX" if name.lower().endswith(".docx") else "ZIP"
     try:
@@ -230,6 +229,26 @@ def _sniff_zip(data: bytes, shown: str, name: str) -> str:
     else:
         label = ("ZIP压缩包", "ZIP archive")
     raise ReadError(shown, "unsupported", format=label)
+
+
+@define(frozen=True, kw_only=True)
+class Source:
+    """One input, sniffed once: a JSON report instance, or a document to extract from."""
+
+    media_type: str
+    instance: dict[str, Any] | None = None
+    document: Document | None = None
+
+
+def read_source(data: bytes, *, name: str) -> Source:
+    """``data`` as a :class:`Source`: the one place that decides JSON instance or document."""
+    shown = _display(name)
+    if len(data) > MAX_BYTES:
+        raise ReadError(shown, "too-large", size=len(data), limit=MAX_BYTES)
+    media = sniff(data, name)
+    if media == JSON:
+        return Source(media_type=JSON, instance=load_instance(data, shown))
+    return Source(media_type=media, document=read_document(data, name=name, media_type=media))
 
 
 def read_document(
@@ -272,18 +291,18 @@ def read_document(
     reader_name = doc_name
 
     if media == HTML:
-        from govreport.readers.html import read_html
+        from govreport.sources.html import read_html
 
         return _renamed(read_html(data, name=shown, sha256=digest), reader_name)
     if media == PDF:
-        from govreport.readers.pdf import read_pdf
+        from govreport.sources.pdf import read_pdf
 
         return _renamed(read_pdf(data, name=shown, sha256=digest), reader_name)
     if media == DOCX:
-        from govreport.readers.docx import read_docx
+        from govreport.sources.docx import read_docx
 
         return _renamed(read_docx(data, name=shown, sha256=digest), reader_name)
-    from govreport.readers.text import read_text
+    from govreport.sources.text import read_text
 
     return _renamed(read_text(data, name=shown, sha256=digest, media_type=media), reader_name)
 
@@ -292,8 +311,6 @@ def _renamed(document: Document, name: str) -> Document:
     """Readers get the *display* name for their errors; the Document gets the file name."""
     if document.name == name:
         return document
-    from attrs import evolve
-
     return evolve(document, name=name)
 
 

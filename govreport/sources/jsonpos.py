@@ -18,7 +18,7 @@ import re
 from json.decoder import scanstring as _scanstring  # type: ignore[attr-defined]
 
 from govreport.location import Location
-from govreport.tables import escape
+from govreport.pointer import escape
 
 __all__ = ["positions"]
 

@@ -11,7 +11,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from govreport.readers.errors import ReadError
+from govreport.sources.errors import ReadError
 
 __all__ = ["REPORT_KEYS", "load_instance"]
 

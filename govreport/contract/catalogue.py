@@ -12,24 +12,15 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+import attrs
 from attrs import define, field
 
-from govreport import schemas
+from govreport.contract import schemas
 from govreport.findings import Finding, Operand, Severity
 from govreport.location import Location
+from govreport.messages import Text, localised
 
-__all__ = ["Rule", "Text", "all_rules", "finding", "get", "render_message", "rules"]
-
-
-@define(frozen=True, slots=True)
-class Text:
-    """A text in Chinese and English."""
-
-    zh: str
-    en: str
-
-    def get(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+__all__ = ["Rule", "all_rules", "finding", "get", "localise", "render_message", "rules"]
 
 
 @define(frozen=True, kw_only=True, slots=True)
@@ -50,7 +41,6 @@ class Rule:
     message: Text
     variants: dict[str, Text] = field(factory=dict)
     relation: dict[str, Any] | None = None
-    example: dict[str, Any] | None = None
 
     def to_dict(self, lang: str | None = None) -> dict[str, Any]:
         def text(t: Text) -> Any:
@@ -236,18 +226,6 @@ def _relation_rule(decl: dict[str, Any]) -> Rule:
     )
 
 
-_EXTRA: list[Rule] = []
-
-
-def register(rule: Rule) -> Rule:
-    """Add a rule declared by another module (readers, document checks)."""
-    if any(r.id == rule.id for r in _STATIC + _EXTRA):
-        raise ValueError(f"rule id {rule.id} is already declared")
-    _EXTRA.append(rule)
-    _by_id.cache_clear()
-    return rule
-
-
 @functools.cache
 def _relation_rules(edition: str) -> tuple[Rule, ...]:
     return tuple(_relation_rule(d) for d in schemas.relations_document(edition)["relations"])
@@ -260,7 +238,7 @@ def rules(edition: str | None = None) -> list[Rule]:
     for ed in editions:
         for rule in _relation_rules(ed):
             seen.setdefault(rule.id, rule)
-    for rule in _STATIC + _EXTRA:
+    for rule in _STATIC:
         seen.setdefault(rule.id, rule)
     return list(seen.values())
 
@@ -286,15 +264,8 @@ def render_message(key: str, args: dict[str, Any], lang: str = "zh") -> str:
     template = rule.variants[variant] if variant else rule.message
     if variant == "as-zero":
         inner = render_message(rule_id, args, lang)
-        return template.get(lang).format(message=inner, blanks=_localised(args["blanks"], lang))
-    return template.get(lang).format(**{k: _localised(v, lang) for k, v in args.items()})
-
-
-def _localised(value: Any, lang: str) -> Any:
-    # Arguments may carry both languages as a Text (e.g. a list separator or a type name).
-    if isinstance(value, Text):
-        return value.get(lang)
-    return value
+        return template.get(lang).format(message=inner, blanks=localised(args["blanks"], lang))
+    return template.get(lang).format(**{k: localised(v, lang) for k, v in args.items()})
 
 
 def finding(
@@ -310,11 +281,19 @@ def finding(
     actual: Any = None,
     operands: tuple[Operand, ...] = (),
     location: Location | None = None,
+    stage: str,
 ) -> Finding:
     """A finding of ``rule`` with its message rendered from ``template`` (default: the
     rule's own) and ``args`` in ``lang``; the severity is the rule's unless given."""
     return Finding(
         rule=rule, severity=severity or get(rule).severity, pointer=pointer, label=label,
         message=render_message(template or rule, args, lang), expected=expected, actual=actual,
-        operands=operands, location=location, args=args, template=template, lang=lang,
+        operands=operands, location=location, stage=stage, args=args, template=template, lang=lang,
     )
+
+
+def localise(finding: Finding, lang: str) -> Finding:
+    """The same finding with its message rendered in ``lang`` (``"zh"`` or ``"en"``)."""
+    if lang == finding.lang:
+        return finding
+    return attrs.evolve(finding, message=render_message(finding.template or finding.rule, finding.args, lang), lang=lang)

@@ -9,12 +9,12 @@ choice the schema leaves open is （六）其他处理: one row (2019 style) or 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
 from typing import Any, Literal
 
 from attrs import define
 
-from govreport import schemas
+from govreport.contract import schemas
+from govreport.pointer import pointer, split_pointer
 
 __all__ = [
     "CellSpec",
@@ -22,15 +22,11 @@ __all__ = [
     "OTHER_HANDLING",
     "Shape",
     "cells",
-    "escape",
     "label",
     "node",
     "nodes",
-    "pointer",
     "resolve",
     "rows",
-    "shape_of",
-    "split_pointer",
     "tree",
     "document_order",
 ]
@@ -45,25 +41,6 @@ OTHER_HANDLING = "/requests/outcomes/other_handling"
 SEP = " › "
 
 _TABLE_KEYS = ("active_disclosure", "requests", "reviews")
-
-
-def escape(token: str) -> str:
-    """Escape one JSON Pointer reference token (RFC 6901)."""
-    return token.replace("~", "~0").replace("/", "~1")
-
-
-def pointer(path: tuple[str, ...] | list[str]) -> str:
-    """The JSON Pointer of a key path."""
-    return "".join("/" + escape(p) for p in path)
-
-
-def split_pointer(ptr: str) -> tuple[str, ...]:
-    """The key path of a JSON Pointer (the inverse of :func:`pointer`)."""
-    if ptr == "":
-        return ()
-    if not ptr.startswith("/"):
-        raise ValueError(f"not a JSON Pointer: {ptr!r}")
-    return tuple(p.replace("~1", "/").replace("~0", "~") for p in ptr[1:].split("/"))
 
 
 @define(frozen=True, kw_only=True, slots=True)
@@ -231,28 +208,6 @@ def rows(edition: str, shape: Shape = "split", table: str | None = None) -> tupl
         n for n in tree(edition, shape).values()
         if n.kind == "row" and (table is None or n.path[0] == table)
     )
-
-
-def shape_of(instance: dict[str, Any]) -> Shape | None:
-    """The （六） shape of an instance: ``"row"``, ``"split"``, or ``None`` when absent/unclear."""
-    try:
-        other = instance["requests"]["outcomes"]["other_handling"]
-    except (KeyError, TypeError):
-        return None
-    if not isinstance(other, dict):
-        return None
-    if "total" in other or "natural_person" in other:
-        return "row"
-    if other.keys() & {"overdue_correction", "overdue_fee", "other"}:
-        return "split"
-    return None
-
-
-def iter_tables(edition: str) -> Iterator[Node]:
-    """The three table nodes."""
-    t = tree(edition, "split")
-    for key in _TABLE_KEYS:
-        yield t["/" + key]
 
 
 @functools.cache

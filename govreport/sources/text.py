@@ -15,8 +15,8 @@ only be right for the tidy cases).
 from __future__ import annotations
 
 from govreport.location import Location
-from govreport.readers.document import Document, Line
-from govreport.readers.encoding import decode
+from govreport.sources.document import Document, Line
+from govreport.sources.encoding import decode
 
 __all__ = ["lines_of", "read_text"]
 

@@ -13,15 +13,16 @@ import functools
 import itertools
 import operator
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from collections.abc import Iterable, Sequence
 from typing import Any
 
 from attrs import define
 
-from govreport import catalogue, schemas, tables
-from govreport.catalogue import Rule, Text
+from govreport.contract import catalogue, schemas, tables
+from govreport.contract.catalogue import Rule
+from govreport.messages import Text
+from govreport.pointer import escape
 
 __all__ = ["Binding", "CellRef", "compile_relations", "evaluate"]
 
@@ -58,12 +59,12 @@ def _rows_under(tree: dict[str, tables.Node], root: str, having: str) -> list[st
     start = tree.get(root)
     if start is None:
         return []
-    member = tree.get(root + "/" + tables.escape(having))
+    member = tree.get(root + "/" + escape(having))
     if member is not None and member.kind == "cell":
         return [root]
     out: list[str] = []
     for child in start.children:
-        out.extend(_rows_under(tree, root + "/" + tables.escape(child), having))
+        out.extend(_rows_under(tree, root + "/" + escape(child), having))
     return out
 
 
@@ -117,7 +118,7 @@ def compile_relations(edition: str, shape: tables.Shape = "split") -> tuple[Bind
                     continue
                 cell = _substitute(term["cell"], values)
                 for row in _rows_under(tree, _substitute(term["rows_under"], values), cell):
-                    terms.append((weight, ref(row + "/" + tables.escape(cell))))
+                    terms.append((weight, ref(row + "/" + escape(cell))))
             args: dict[str, Any] = {}
             var_labels = []
             for name, value in values.items():

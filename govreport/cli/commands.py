@@ -19,11 +19,12 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import TextIO
 
-from govreport import __version__, catalogue, schemas
-from govreport.api import read, read_bytes
-from govreport.readers.errors import ReadError
-from govreport.readers.instance import load_instance
-from govreport.validate import Validator
+from govreport.api import check_reading, read, read_bytes
+from govreport.contract import catalogue, schemas
+from govreport.sources import JSON, read_file, read_source, sniff
+from govreport.sources.errors import ReadError
+from govreport.validation import Validator
+from govreport.version import __version__
 from govreport.writers import json as json_writer
 from govreport.writers import render as render_writer
 from govreport.writers import text as text_writer
@@ -163,12 +164,14 @@ def _check(args: argparse.Namespace, out: TextIO, json_only: bool) -> int:
     worst = EXIT_OK
     for name in args.files:
         try:
-            if json_only and not _is_json_file(name):
-                raise ReadError(name, "not-json", detail=("validate 只接受JSON实例，请用 check", "validate takes JSON instances; use check"))
             with _no_traceback(name):
-                reading = read(name, lang=args.lang)
+                data = read_file(name, name)
+                if json_only and sniff(data, name) != JSON:
+                    raise ReadError(name, "not-json", detail=("validate 只接受JSON实例，请用 check",
+                                                              "validate takes JSON instances; use check"))
+                reading = read_bytes(data, name=name)
                 result = validator.run(reading.instance, args.edition, source_map=reading.source_map,
-                                       extra=reading.findings)
+                                       observations=reading.observations)
         except ReadError as error:
             worst = max(worst, EXIT_UNUSABLE)
             if args.format == "json":
@@ -201,16 +204,6 @@ def _no_traceback(name: str) -> Iterator[None]:
         raise ReadError(name, "internal", detail=f"{type(exc).__name__}: {exc}"[:200]) from exc
 
 
-def _is_json_file(name: str) -> bool:
-    if name.lower().endswith(".json"):
-        return True
-    try:
-        with open(name, "rb") as handle:
-            return handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
-    except OSError:
-        return True  # let read() report the real problem with the file
-
-
 def _write(path: str, text: str, lang: str) -> bool:
     try:
         with open(path, "w", encoding="utf-8", newline="\n") as handle:
@@ -226,7 +219,8 @@ def _parse(args: argparse.Namespace, out: TextIO) -> int:
     """``govreport parse``: document in, JSON instance out; reading findings on stderr."""
     try:
         with _no_traceback(args.file):
-            reading = read(args.file, lang=args.lang)
+            reading = read(args.file)
+            found = [f for f in check_reading(reading, lang=args.lang).findings if f.stage == "read"]
     except ReadError as error:
         sys.stderr.write(text_writer.format_error(error, lang=args.lang) + "\n")
         return EXIT_UNUSABLE
@@ -240,7 +234,7 @@ def _parse(args: argparse.Namespace, out: TextIO) -> int:
         if not _write(args.source_map, json_writer.dumps(mapping, indent=2) + "\n", args.lang):
             return EXIT_UNUSABLE
     if not args.quiet:
-        for finding in reading.findings:
+        for finding in found:
             where = f" ({finding.location.describe(args.lang)})" if finding.location else ""
             sys.stderr.write(f"{finding.severity.label(args.lang)} {finding.rule}{where}: {finding.message}\n")
     return EXIT_OK
@@ -252,10 +246,11 @@ def _render(args: argparse.Namespace, out: TextIO) -> int:
     if args.layout is not None and args.to != "text":
         args.usage_error("--layout 只能与 --to text 一起使用 / --layout applies to --to text only")
     try:
-        data = read_bytes(args.file)
-        if not data.strip():
-            raise ReadError(args.file, "empty")
-        instance = load_instance(data, args.file)
+        data = read_file(args.file, args.file)
+        source = read_source(data, name=args.file) if sniff(data, args.file) == JSON else None
+        if source is None or source.instance is None:
+            raise ReadError(args.file, "not-json", detail=("render 只接受JSON实例", "render takes a JSON instance"))
+        instance = source.instance
     except ReadError as error:
         sys.stderr.write(text_writer.format_error(error, lang=args.lang) + "\n")
         return EXIT_UNUSABLE

@@ -19,9 +19,11 @@ import jsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from govreport import _fastcheck, catalogue, schemas, tables
-from govreport.catalogue import Text
+from govreport.contract import catalogue, editions, schemas, tables
 from govreport.findings import Finding
+from govreport.messages import Text
+from govreport.pointer import escape, pointer
+from govreport.validation import fastschema as _fastcheck
 
 __all__ = ["is_valid", "schema_findings", "validator"]
 
@@ -100,11 +102,14 @@ class _Maker:
         return tables.label(self.edition, ptr, self.shape)
 
     def make(self, rule: str, ptr: str, args: dict[str, Any], *, expected: Any = None, actual: Any = None) -> Finding:
-        return catalogue.finding(rule, ptr, self.label(ptr), args, self.lang, expected=expected, actual=actual)
+        # A cell of the wrong type or range is a finding about the cell, not the structure.
+        stage = "cells" if rule == "CELL-TYPE" else "schema"
+        return catalogue.finding(rule, ptr, self.label(ptr), args, self.lang, expected=expected, actual=actual,
+                                 stage=stage)
 
 
 def _pointer(error: ValidationError, prefix: _Path = ()) -> str:
-    return tables.pointer(list(prefix) + [str(p) for p in error.absolute_path])
+    return pointer(list(prefix) + [str(p) for p in error.absolute_path])
 
 
 def _branch_errors(error: ValidationError, edition: str) -> list[ValidationError]:
@@ -147,7 +152,7 @@ def schema_findings(instance: Any, edition: str, *, lang: str = "zh", targeted: 
     """
     if is_valid(instance, edition):
         return []
-    shape = tables.shape_of(instance) if isinstance(instance, dict) else None
+    shape = editions.shape_of(instance) if isinstance(instance, dict) else None
     maker = _Maker(edition, shape, lang)
     if targeted:
         errors = list(_targeted_errors(instance, schemas.schema(edition), edition, ()))
@@ -209,7 +214,7 @@ def _convert(error: ValidationError, maker: _Maker, edition: str, prefix: _Path 
         present = instance if isinstance(instance, dict) else {}
         for key in value:
             if key not in present:
-                child = ptr + "/" + tables.escape(key)
+                child = ptr + "/" + escape(key)
                 yield maker.make("SCHEMA-REQUIRED", child, {"label": maker.label(child)}, expected=key)
         return
     if kw == "additionalProperties":
@@ -217,7 +222,7 @@ def _convert(error: ValidationError, maker: _Maker, edition: str, prefix: _Path 
         for key in instance:
             if key in allowed:
                 continue
-            child = ptr + "/" + tables.escape(key)
+            child = ptr + "/" + escape(key)
             close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
             suggestion = (
                 Text(*(catalogue.get("SCHEMA-UNKNOWN-KEY").variants["suggestion"].get(lg).format(candidate=close[0])
@@ -283,3 +288,16 @@ def _requirement(keyword: str, value: Any) -> Text:
     if keyword in ("oneOf", "anyOf"):
         return Text("结构不符合任何一种允许的样式", "matches none of the allowed layouts")
     return Text(f"不满足 {keyword} 约束", f"breaks the {keyword} constraint")
+
+
+class SchemaCheck:
+    """The JSON Schema of the edition: structure (SCHEMA-*) and cell types (CELL-TYPE).
+
+    The compiled predicate decides validity fast; jsonschema explains only the parts it rejects.
+    """
+
+    stage = "schema"
+    rules = frozenset({"SCHEMA-REQUIRED", "SCHEMA-UNKNOWN-KEY", "SCHEMA-TYPE", "SCHEMA-VALUE", "CELL-TYPE"})
+
+    def run(self, context: Any) -> list[Finding]:
+        return schema_findings(context.instance, context.edition, lang=context.lang)

@@ -16,9 +16,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from govreport import readers
+from govreport import sources as readers
 from govreport.location import Location
-from govreport.readers import (
+from govreport.sources import (
     DOCX,
     HTML,
     JSON,
@@ -33,8 +33,8 @@ from govreport.readers import (
     read_document,
     sniff,
 )
-from govreport.readers.encoding import decode
-from govreport.readers.html import parse_html
+from govreport.sources.encoding import decode
+from govreport.sources.html import parse_html
 
 FILES = Path(__file__).resolve().parent.parent / "corpus" / "files"
 
@@ -138,10 +138,13 @@ def test_sniff_html_fragments(fragment: bytes) -> None:
     assert sniff(fragment, "x.txt") == HTML
 
 
-def test_sniff_json_only_when_it_parses() -> None:
+def test_sniff_json_by_content_not_by_name() -> None:
+    """An object is a JSON instance whatever the name (if it is broken, the instance
+    loader says where); a page saved as .json is still a page."""
     assert sniff(b'{"edition": "2021"}', "x") == JSON
-    assert sniff(b"{not json at all", "x.txt") == TEXT
+    assert sniff(b"{not json at all", "x.txt") == JSON
     assert sniff(b"[1, 2]", "x.txt") == TEXT
+    assert sniff(b"<!DOCTYPE html><html><body><table></table></body></html>", "report.json") == HTML
 
 
 def test_json_is_read_as_lines() -> None:
@@ -817,7 +820,7 @@ def test_pdf_corrupt_and_missing_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     ],
 )
 def test_page_number_pattern(text: str, dropped: bool) -> None:
-    from govreport.readers.pdf import _PAGE_NUMBER
+    from govreport.sources.pdf import _PAGE_NUMBER
 
     assert bool(_PAGE_NUMBER.match(text)) is dropped
 

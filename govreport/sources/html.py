@@ -53,9 +53,9 @@ import re
 from html.parser import HTMLParser
 
 from govreport.location import Location
-from govreport.readers.document import Cell, Document, Line, Table
-from govreport.readers.encoding import decode
-from govreport.readers.errors import ReadError
+from govreport.sources.document import Cell, Document, Line, Table
+from govreport.sources.encoding import decode
+from govreport.sources.errors import ReadError
 
 __all__ = ["parse_html", "read_html"]
 

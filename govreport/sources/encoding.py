@@ -28,7 +28,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from govreport.readers.errors import ReadError
+from govreport.sources.errors import ReadError
 
 __all__ = ["declared_charset", "decode"]
 

@@ -47,7 +47,7 @@ def _root() -> Traversable:
     packaged = importlib.resources.files("govreport") / "schema"
     if packaged.is_dir():
         return packaged
-    checkout = Path(__file__).resolve().parent.parent / "schema"
+    checkout = Path(__file__).resolve().parents[2] / "schema"
     if checkout.is_dir():
         return checkout
     raise FileNotFoundError("govreport's schema files are missing from this installation")

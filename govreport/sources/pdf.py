@@ -71,8 +71,8 @@ from bisect import bisect_right
 from typing import Any
 
 from govreport.location import Location
-from govreport.readers.document import Cell, Document, Line, Table
-from govreport.readers.errors import MissingExtra, ReadError, error_detail
+from govreport.sources.document import Cell, Document, Line, Table
+from govreport.sources.errors import MissingExtra, ReadError, error_detail
 
 __all__ = ["read_pdf"]
 

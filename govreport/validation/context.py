@@ -1,0 +1,107 @@
+"""What every check sees, and the one protocol a check follows.
+
+A check owns a set of rule ids and, given a :class:`Context`, yields findings of those
+rules. The validator runs its checks in order; a new check (whole-document checks, a
+collection of reports) plugs in without touching the validator's core.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
+
+from attrs import define, field
+
+from govreport.contract import catalogue, tables
+from govreport.contract.relations import MISSING
+from govreport.contract.tables import Shape
+from govreport.findings import Finding, Operand, RuleStats, Severity
+from govreport.location import Location, Provenance
+from govreport.reading import Observation
+
+__all__ = ["Check", "Context", "flatten"]
+
+
+@define(kw_only=True)
+class Context:
+    """One instance being validated, and the helpers every check uses.
+
+    ``instance`` is the JSON instance as given (any value: a check must not assume it
+    is well formed); ``values`` are its table cells in :func:`tables.cells` order
+    (``MISSING`` for an absent cell) when it is an object, else None. ``stats``
+    collects the relations' pass/fail/not-assessable counts.
+    """
+
+    instance: Any
+    edition: str
+    shape: Shape
+    lang: str = "zh"
+    blanks_as_zero: bool = False
+    source_map: Mapping[str, Provenance] = field(factory=dict)
+    observations: tuple[Observation, ...] = ()
+    values: list[Any] | None = None
+    stats: dict[str, RuleStats] = field(factory=dict)
+
+    def label(self, ptr: str, shape: Shape | None = None) -> str:
+        """The official label path of ``ptr`` in this instance's edition and shape."""
+        return tables.label(self.edition, ptr, shape or self.shape)
+
+    def provenance(self, ptr: str) -> Provenance | None:
+        return self.source_map.get(ptr)
+
+    def finding(
+        self, rule: str, ptr: str, args: Mapping[str, Any], *, stage: str, template: str = "",
+        label: str | None = None, severity: Severity | None = None, expected: Any = None,
+        actual: Any = None, operands: tuple[Operand, ...] = (), location: Location | None = None,
+    ) -> Finding:
+        """A finding of ``rule`` at ``ptr``, its message rendered in the context's language.
+
+        ``args`` get the cell's ``label`` unless they name one.
+        """
+        shown = label if label is not None else self.label(ptr)
+        return catalogue.finding(
+            rule, ptr, shown, {"label": shown, **args}, self.lang, template=template, severity=severity,
+            expected=expected, actual=actual, operands=operands, location=location, stage=stage,
+        )
+
+
+class Check(Protocol):
+    """A stage of validation: the rule ids it owns and how it finds them."""
+
+    #: The stage its findings carry (one of :data:`govreport.findings.STAGES`).
+    stage: str
+    #: The rule ids this check owns (each rule has exactly one owner).
+    rules: frozenset[str]
+
+    def run(self, context: Context) -> Iterable[Finding]:
+        """The findings of this check on ``context`` (may fill ``context.stats``)."""
+        ...
+
+
+@functools.cache
+def _row_plan(edition: str, shape: Shape) -> tuple[tuple[tuple[str, ...], tuple[tuple[int, str], ...]], ...]:
+    """Cells grouped by row, so flattening fetches each row object once."""
+    plan: dict[tuple[str, ...], list[tuple[int, str]]] = {}
+    for i, spec in enumerate(tables.cells(edition, shape)):
+        plan.setdefault(spec.path[:-1], []).append((i, spec.column))
+    return tuple((path, tuple(cols)) for path, cols in plan.items())
+
+
+def flatten(instance: Mapping[str, Any], edition: str, shape: Shape) -> list[Any]:
+    """The value of every table cell in :func:`govreport.contract.tables.cells` order.
+
+    Absent cells are :data:`govreport.contract.relations.MISSING`; blanks are ``None``.
+    """
+    out: list[Any] = [MISSING] * len(tables.cells(edition, shape))
+    for path, cols in _row_plan(edition, shape):
+        node: Any = instance
+        for key in path:
+            node = node.get(key, MISSING) if type(node) is dict else MISSING
+            if node is MISSING:
+                break
+        if type(node) is not dict:
+            continue
+        for i, key in cols:
+            out[i] = node.get(key, MISSING)
+    return out

@@ -1,0 +1,122 @@
+"""The arithmetic relations (勾稽关系) as findings: each failing relation names its total
+cell, the expected and actual values and every operand; a relation with a blank or
+missing operand is *not assessable* (info), never a silent pass."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from govreport.contract import catalogue, relations
+from govreport.findings import Finding, Operand, RuleStats, Severity
+from govreport.messages import Text
+from govreport.validation.context import Context
+
+__all__ = ["RelationsCheck"]
+
+
+def _formula(terms: Sequence[tuple[int, Any]]) -> str:
+    parts: list[str] = []
+    for weight, value in terms:
+        shown = "空" if value is None else str(value)
+        magnitude = abs(weight)
+        body = shown if magnitude == 1 else f"{magnitude}×{shown}"
+        if not parts:
+            parts.append(body if weight > 0 else f"−{body}")
+        else:
+            parts.append(("+ " if weight > 0 else "− ") + body)
+    return " ".join(parts) if parts else "0"
+
+
+def _labels(refs: Sequence[relations.CellRef]) -> Text:
+    return Text("、".join(r.label for r in refs), ", ".join(r.label for r in refs))
+
+
+class RelationsCheck:
+    """T3-BALANCE, T3-OUTCOMES, T3-ROW-TOTAL, T4-TOTAL (declared in ``relations.json``)."""
+
+    stage = "relations"
+    rules = frozenset({"T3-BALANCE", "T3-OUTCOMES", "T3-ROW-TOTAL", "T4-TOTAL", "BLANKS-AS-ZERO"})
+
+    def run(self, context: Context) -> Iterator[Finding]:
+        values = context.values
+        if values is None:
+            return
+        counts: dict[str, list[int]] = {}
+        zeroed: set[str] = set()
+        bindings = relations.compile_relations(context.edition, context.shape)
+        fails = relations.failing(bindings, values)
+        if fails is not None:
+            # Every cell is a plain count: tally passes without building outcomes.
+            for b in bindings:
+                counts.setdefault(b.rule.id, [0, 0, 0])[0] += 1
+            for i in fails:
+                counts[bindings[i].rule.id][0] -= 1
+            outcomes = relations.evaluate([bindings[i] for i in fails], values)
+        else:
+            outcomes = relations.evaluate(bindings, values, blanks_as_zero=context.blanks_as_zero)
+        for outcome in outcomes:
+            tally = counts.setdefault(outcome.binding.rule.id, [0, 0, 0])
+            if outcome.status == "pass":
+                tally[0] += 1
+            elif outcome.status == "fail":
+                tally[1] += 1
+                yield self._failure(context, outcome)
+            else:
+                tally[2] += 1
+                yield self._not_assessable(context, outcome)
+            zeroed.update(r.pointer for r in outcome.zeroed)
+        for rule in catalogue.rules(context.edition):
+            if rule.kind == "relation":
+                p, f, n = counts.get(rule.id, [0, 0, 0])
+                context.stats[rule.id] = RuleStats(passed=p, failed=f, not_assessable=n)
+        if zeroed:
+            yield context.finding("BLANKS-AS-ZERO", "", {"count": len(zeroed)}, label="", actual=len(zeroed),
+                                  stage=self.stage)
+
+    @staticmethod
+    def _operands(context: Context, outcome: relations.Outcome) -> tuple[Operand, ...]:
+        b = outcome.binding
+        refs = [(0, b.total, "total")] + [(w, r, "term") for w, r in b.terms]
+        out = []
+        for (weight, ref, role), value in zip(refs, outcome.values):
+            prov = context.provenance(ref.pointer)
+            out.append(Operand(
+                pointer=ref.pointer, label=ref.label,
+                value=None if value is relations.MISSING else value,
+                weight=1 if role == "total" else weight, role=role,
+                location=prov.location if prov else None,
+            ))
+        return tuple(out)
+
+    def _failure(self, context: Context, outcome: relations.Outcome) -> Finding:
+        b = outcome.binding
+        term_values = [(w, v) for (w, _), v in zip(b.terms, outcome.values[1:])]
+        args: dict[str, Any] = dict(b.args)
+        args.update(
+            expected=outcome.expected, actual=outcome.actual,
+            difference=outcome.actual - outcome.expected, formula=_formula(term_values),
+            label=b.total.label,
+        )
+        template = ""
+        if outcome.zeroed:
+            args["blanks"] = _labels(outcome.zeroed)
+            template = f"{b.rule.id}:as-zero"
+        return context.finding(
+            b.rule.id, b.total.pointer, args, label=b.total.label, template=template, stage=self.stage,
+            expected=outcome.expected, actual=outcome.actual, operands=self._operands(context, outcome),
+        )
+
+    def _not_assessable(self, context: Context, outcome: relations.Outcome) -> Finding:
+        b = outcome.binding
+        args: dict[str, Any] = {"title": b.rule.title, "binding": b.binding}
+        if outcome.missing:
+            variant = "missing"
+            args["missing"] = _labels(outcome.missing)
+        else:
+            variant = "not-assessable"
+            args["blanks"] = _labels(outcome.blanks)
+        return context.finding(
+            b.rule.id, b.total.pointer, args, label=b.total.label, template=f"{b.rule.id}:{variant}",
+            severity=Severity.INFO, operands=self._operands(context, outcome), stage=self.stage,
+        )
