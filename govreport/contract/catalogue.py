@@ -29,7 +29,8 @@ class Rule:
 
     ``kind`` is ``"schema"`` (structure, from the JSON Schema), ``"relation"``
     (arithmetic, from the relations file), ``"conformance"`` (cells and format),
-    or ``"reader"`` (what reading a document found). ``variants`` are extra message
+    ``"document"`` (the report as a whole: its sections and narrative) or ``"reader"``
+    (what reading a document found). ``variants`` are extra message
     templates, e.g. ``not-assessable`` for a relation with a blank operand.
     """
 
@@ -207,7 +208,7 @@ _STATIC += [
                    "“{label}” reads “{raw}”; the column's unit is {unit}, read as {value} {unit}."),
     ),
     Rule(
-        id="DOC-SECTIONS", kind="reader", severity=Severity.WARNING,
+        id="DOC-SECTIONS", kind="document", severity=Severity.WARNING,
         title=_t("缺少正文部分", "Section missing"),
         description=_t("年度报告应包括六个部分：总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项。",
                        "A report has six sections: overview, proactive disclosure, requests, reconsideration and litigation, problems and improvements, other matters."),
