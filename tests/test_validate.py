@@ -263,3 +263,25 @@ def test_report_model_validates_like_its_dict(seed_instance: dict[str, Any]) -> 
     assert report.requests is not None and report.requests.received is not None
     assert report.requests.received.total == 9
     assert validate(report) == validate(seed_instance)
+
+
+@pytest.mark.parametrize("instance, edition", [
+    ({"active_disclosure": {"licensing": {"previous_items": 1}}}, "2019"),
+    ({"active_disclosure": {"regulations": {"in_force": 1}}}, "2021"),
+    ({"report": {"year": 2020}}, "2019"),
+    ({"report": {"year": 2023}}, "2021"),
+    ({"edition": "2019", "report": {"year": 2023}}, "2019"),
+])
+def test_validator_and_renderer_choose_one_edition(instance: dict[str, Any], edition: str) -> None:
+    # One policy (contract/editions.py): the expectation is the format's own (keys that
+    # only one edition has; the year's edition; an explicit "edition" wins).
+    from govreport.writers import render
+
+    from govreport.validation import Validator
+
+    assert Validator().run(instance).edition == edition
+    if "active_disclosure" in instance:
+        # The 2019 table 2 heads its columns 上一年项目数量, the 2021 one 现行有效件数.
+        text = render.render(instance, to="markdown")
+        assert ("上一年项目数量" in text) == (edition == "2019")
+        assert ("现行有效件数" in text) == (edition == "2021")

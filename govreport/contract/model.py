@@ -24,6 +24,8 @@ from typing import Any, ClassVar, Union
 import attrs
 from attrs import define
 
+from govreport.contract import editions
+
 __all__ = [
     "ActiveDisclosure2019",
     "ActiveDisclosure2021",
@@ -397,7 +399,7 @@ class Report(_Node):
     def from_dict(cls, data: dict[str, Any]) -> Report:
         if not isinstance(data, dict):
             raise TypeError(f"Report: expected an object, got {type(data).__name__}")
-        edition = data.get("edition")
+        edition = editions.edition_of(data)
         table2 = data.get("active_disclosure")
         rest = {k: v for k, v in data.items() if k != "active_disclosure"}
         report: Report = super().from_dict(rest)
