@@ -4,12 +4,12 @@
 
 The public API (semantic versioning applies to these names only):
 
-* :func:`read`, :func:`read_bytes`, :func:`load`, :func:`check`, :func:`check_bytes` —
-  read a file (JSON instance or a text/Markdown/HTML/DOCX/PDF document) into a
+* :func:`read`, :func:`read_bytes`, :func:`load`, :func:`check`, :func:`check_bytes`,
+  :func:`check_reading` — read a file (JSON instance or a text/Markdown/HTML/DOCX/PDF document) into a
   :class:`Reading` / a model / a :class:`Result`;
 * :func:`validate`, :class:`Validator`, :class:`Result` — validate an instance;
 * :func:`schema`, :func:`relations`, :func:`rules`, :data:`EDITIONS` — the contract;
-* :class:`Report` (and the other classes in :mod:`govreport.model`),
+* :class:`Report` (and the other classes in :mod:`govreport.contract.model`),
   :class:`Finding`, :class:`Operand`, :class:`Severity`, :class:`Location`,
   :class:`Provenance`, :class:`Reading`, :class:`Observation`, :class:`ReadError`, :class:`Rule`;
 * :mod:`govreport.strategies` — Hypothesis strategies for property-based tests.
@@ -20,6 +20,7 @@ from __future__ import annotations
 from govreport.api import (
     check,
     check_bytes,
+    check_reading,
     load,
     read,
     read_bytes,
@@ -55,6 +56,7 @@ __all__ = [
     "__version__",
     "check",
     "check_bytes",
+    "check_reading",
     "load",
     "read",
     "read_bytes",
