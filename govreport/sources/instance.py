@@ -11,6 +11,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from govreport.location import Location
 from govreport.sources.errors import ReadError
 
 __all__ = ["REPORT_KEYS", "load_instance"]
@@ -36,10 +37,10 @@ def _constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed")
 
 
-def _where(text: str, pos: int) -> str:
+def _where(text: str, pos: int) -> Location:
     line = text.count("\n", 0, pos) + 1
     column = pos - (text.rfind("\n", 0, pos) + 1) + 1
-    return f"{line}:{column}"
+    return Location(line=line, column=column)
 
 
 def load_instance(data: bytes, name: str) -> dict[str, Any]:
@@ -51,7 +52,7 @@ def load_instance(data: bytes, name: str) -> dict[str, Any]:
     try:
         value = json.loads(text, parse_float=Decimal, object_pairs_hook=_pairs, parse_constant=_constant)
     except json.JSONDecodeError as exc:
-        raise ReadError(name, "not-json", where=_where(text, exc.pos), detail=exc.msg) from None
+        raise ReadError(name, "not-json", location=_where(text, exc.pos), detail=exc.msg) from None
     except _Duplicate as exc:
         raise ReadError(name, "not-json", detail=(f"重复的键“{exc.args[0]}”", f"duplicate key “{exc.args[0]}”")) from None
     except (ValueError, RecursionError) as exc:
