@@ -27,6 +27,7 @@ from typing import Any
 from attrs import define, evolve
 
 from govreport.sources.document import Cell, Document, Line, Table
+from govreport.sources.encoding import split_bom
 from govreport.sources.errors import MESSAGES, MissingExtra, ReadError
 from govreport.sources.instance import load_instance
 
@@ -129,11 +130,7 @@ _BLANK = b" \t\r\n\x0c\x00"
 
 def _blank(data: bytes) -> bool:
     """No content at all: nothing but a byte-order mark and whitespace."""
-    head = data[:4096]
-    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
-        if head.startswith(bom):
-            head = head[len(bom) :]
-            break
+    _, head = split_bom(data[:4096])
     return not head.strip(_BLANK) and not data[4096:].strip(_BLANK)
 
 
@@ -189,17 +186,9 @@ def _text_head(data: bytes) -> bytes | None:
     UTF-16/32 (with a BOM) is transcoded so the ASCII markers can be found. Text
     has no NUL bytes and very few control characters; binary formats have many.
     """
-    head = data[:_HEAD]
-    for bom, codec in (
-        (b"\xff\xfe\x00\x00", "utf-32-le"),
-        (b"\x00\x00\xfe\xff", "utf-32-be"),
-        (b"\xff\xfe", "utf-16-le"),
-        (b"\xfe\xff", "utf-16-be"),
-    ):
-        if head.startswith(bom):
-            return head[len(bom) :].decode(codec, "ignore").encode("utf-8")
-    if head.startswith(b"\xef\xbb\xbf"):
-        head = head[3:]
+    codec, head = split_bom(data[:_HEAD])
+    if codec is not None and codec != "utf-8":
+        return head.decode(codec, "ignore").encode("utf-8")
     if b"\x00" in head:
         return None
     control = sum(1 for byte in head if byte in _CONTROL)

@@ -96,7 +96,7 @@ def read_docx(data: bytes, *, name: str, sha256: str) -> Document:
     try:
         walker.container(body)
     except RecursionError:
-        raise ReadError(name, "corrupt", media="DOCX", detail="tables nested too deeply") from None
+        raise ReadError(name, "corrupt", media="DOCX", detail=("表格嵌套过深", "tables nested too deeply")) from None
     title, metadata = _properties(package)
     return Document(
         blocks=walker.finish(),

@@ -30,7 +30,7 @@ import re
 
 from govreport.sources.errors import ReadError
 
-__all__ = ["declared_charset", "decode"]
+__all__ = ["BOMS", "UTF16_BOMS", "declared_charset", "decode", "split_bom"]
 
 #: How many bytes of an HTML file are searched for a ``<meta>`` charset. The HTML
 #: standard's prescan uses 1024; real CMS pages put 2-3 KB of comments first.
@@ -40,13 +40,31 @@ META_SCAN_BYTES = 8192
 #: A sample is plenty and keeps the cost flat on large files.
 SCORE_SAMPLE_CHARS = 20000
 
-_BOMS: tuple[tuple[bytes, str], ...] = (
-    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: FF FE 00 00 starts with FF FE
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
+#: The byte-order marks, each with the codec of the bytes after it -- the one list
+#: every reader uses to detect or strip a BOM. UTF-32 LE comes before UTF-16 LE
+#: (``FF FE 00 00`` starts with ``FF FE``).
+BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+
+#: The UTF-16 marks only (PDF text strings are UTF-16 when they start with one).
+UTF16_BOMS: tuple[bytes, ...] = tuple(bom for bom, codec in BOMS if codec.startswith("utf-16"))
+
+# The name reported for a file decoded after a BOM (the codec that reads the mark too).
+_BOM_NAMES = {"utf-8": "utf-8-sig", "utf-16-le": "utf-16", "utf-16-be": "utf-16",
+              "utf-32-le": "utf-32", "utf-32-be": "utf-32"}
+
+
+def split_bom(data: bytes) -> tuple[str | None, bytes]:
+    """The codec named by ``data``'s byte-order mark (None if it has none) and the bytes after the mark."""
+    for bom, codec in BOMS:
+        if data.startswith(bom):
+            return codec, data[len(bom) :]
+    return None, data
 
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE)
 
@@ -93,12 +111,12 @@ def decode(data: bytes, name: str, *, html: bool = False) -> tuple[str, str]:
     ``html`` enables the ``<meta>`` charset step. Raises ``ReadError("encoding")``
     naming ``name`` when no encoding fits.
     """
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(codec), codec
-            except UnicodeDecodeError:
-                raise ReadError(name, "encoding") from None
+    marked, rest = split_bom(data)
+    if marked is not None:
+        try:
+            return rest.decode(marked), _BOM_NAMES[marked]
+        except UnicodeDecodeError:
+            raise ReadError(name, "encoding") from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

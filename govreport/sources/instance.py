@@ -11,6 +11,8 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from govreport.location import Location
+from govreport.sources.encoding import split_bom
 from govreport.sources.errors import ReadError
 
 __all__ = ["REPORT_KEYS", "load_instance"]
@@ -36,22 +38,26 @@ def _constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed")
 
 
-def _where(text: str, pos: int) -> str:
+def _where(text: str, pos: int) -> Location:
     line = text.count("\n", 0, pos) + 1
     column = pos - (text.rfind("\n", 0, pos) + 1) + 1
-    return f"{line}:{column}"
+    return Location(line=line, column=column)
 
 
 def load_instance(data: bytes, name: str) -> dict[str, Any]:
     """Parse ``data`` as a report instance; raise :class:`ReadError` if it cannot be one."""
+    codec, body = split_bom(data)
+    if codec not in (None, "utf-8"):
+        raise ReadError(name, "not-json", detail=(f"是{codec.upper()}编码，JSON须为UTF-8", f"{codec.upper()}-encoded; JSON must be UTF-8"))
     try:
-        text = data.decode("utf-8-sig")
+        text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ReadError(name, "not-json", detail=(f"不是UTF-8编码（第{exc.start}字节）", f"not UTF-8 (byte {exc.start})")) from None
+        at = exc.start + len(data) - len(body)  # counted from the start of the file
+        raise ReadError(name, "not-json", detail=(f"不是UTF-8编码（第{at}字节）", f"not UTF-8 (byte {at})")) from None
     try:
         value = json.loads(text, parse_float=Decimal, object_pairs_hook=_pairs, parse_constant=_constant)
     except json.JSONDecodeError as exc:
-        raise ReadError(name, "not-json", where=_where(text, exc.pos), detail=exc.msg) from None
+        raise ReadError(name, "not-json", location=_where(text, exc.pos), detail=exc.msg) from None
     except _Duplicate as exc:
         raise ReadError(name, "not-json", detail=(f"重复的键“{exc.args[0]}”", f"duplicate key “{exc.args[0]}”")) from None
     except (ValueError, RecursionError) as exc:

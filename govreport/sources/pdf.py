@@ -72,6 +72,7 @@ from typing import Any
 
 from govreport.location import Location
 from govreport.sources.document import Cell, Document, Line, Table
+from govreport.sources.encoding import UTF16_BOMS
 from govreport.sources.errors import MissingExtra, ReadError, error_detail
 
 __all__ = ["read_pdf"]
@@ -575,7 +576,7 @@ def _pdf_text(value: Any) -> str:
             return value
     else:
         return str(value)
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if raw.startswith(UTF16_BOMS):
         try:
             return raw.decode("utf-16")
         except UnicodeDecodeError:
