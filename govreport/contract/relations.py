@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 import operator
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -135,22 +136,49 @@ def compile_relations(edition: str, shape: tables.Shape = "split") -> tuple[Bind
 MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING"})()
 
 
+#: A count written with a decimal exponent (``1E+999999``) beyond this many digits is not
+#: added up: it is schema-valid, but converting it to an exact integer could exhaust memory.
+MAX_DIGITS = 4300
+
+
 def usable(value: Any, cell_type: str) -> bool:
     """Whether a cell value can take part in arithmetic.
 
-    It must be a number (int, Decimal or float; not bool) that is valid for its cell
-    type: counts are integers ≥ 0, amounts ≥ 0. An invalid value is reported by
-    CELL-TYPE; relations using it are not assessable rather than failing twice.
+    It must be a finite number (int, Decimal or float; not bool) that is valid for its
+    cell type: counts are integers ≥ 0 (``1.0`` is one), signed counts integers, amounts
+    ≥ 0. An invalid value is reported by CELL-TYPE; relations using it are not
+    assessable rather than failing twice. Never raises, whatever the value.
     """
-    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+    if isinstance(value, bool):
         return False
-    if isinstance(value, Decimal) and not value.is_finite():
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return False
+    elif isinstance(value, Decimal):
+        if not value.is_finite():
+            return False
+    elif not isinstance(value, int):
         return False
-    if cell_type == "signed_count":
-        return value == int(value)
-    if value < 0:
+    if cell_type != "signed_count" and value < 0:
         return False
-    return cell_type != "count" or value == int(value)
+    if cell_type == "amount":
+        return True
+    if isinstance(value, float):
+        return value.is_integer()
+    if isinstance(value, Decimal):
+        return value == value.to_integral_value() and value.adjusted() < MAX_DIGITS
+    return True
+
+
+def _exact(value: Any, cell_type: str) -> Any:
+    """A usable value as an exact number: an int for counts, a Decimal for amounts.
+
+    A float is taken as the decimal it prints as (what the JSON text said).
+    """
+    if type(value) is int:
+        return value
+    number = Decimal(repr(value)) if isinstance(value, float) else value
+    return number if cell_type == "amount" else int(number)
 
 
 @define(frozen=True, kw_only=True, slots=True)
@@ -254,7 +282,7 @@ def evaluate(bindings: Iterable[Binding], values: Sequence[Any], *, blanks_as_ze
         if missing or (blanks and not blanks_as_zero):
             out.append(Outcome(binding=b, status="not_assessable", blanks=blanks, missing=missing, values=tuple(raw)))
             continue
-        nums = [0 if v is None else v for v in raw]
+        nums = [0 if v is None else _exact(v, r.cell_type) for r, v in zip(refs, raw)]
         expected = sum(w * v for (w, _), v in zip(b.terms, nums[1:]))
         status = "pass" if expected == nums[0] else "fail"
         out.append(Outcome(binding=b, status=status, expected=expected, actual=nums[0],

@@ -8,7 +8,7 @@ from typing import Any
 
 from govreport.contract import editions, tables
 from govreport.findings import Finding
-from govreport.validation.context import Context
+from govreport.validation.context import Context, printable
 
 __all__ = ["CellsCheck", "DocumentCheck", "FormatCheck"]
 
@@ -53,11 +53,11 @@ class FormatCheck:
             expected = editions.expected_edition(year)
             args: dict[str, Any]
             if expected is None:
-                args = {"year": year, "actual": stated}
+                args = {"year": printable(year), "actual": stated}
                 yield context.finding("FMT-EDITION", "/edition", args, template="FMT-EDITION:early",
                                       actual=stated, stage=self.stage)
             elif expected != stated:
-                args = {"year": year, "expected": expected, "actual": stated}
+                args = {"year": printable(year), "expected": expected, "actual": stated}
                 yield context.finding("FMT-EDITION", "/edition", args, expected=expected, actual=stated,
                                       stage=self.stage)
         actual_shape = editions.shape_of(data)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any, Protocol
 
 from attrs import define, field
@@ -20,7 +21,17 @@ from govreport.findings import Finding, Operand, RuleStats, Severity
 from govreport.location import Location, Provenance
 from govreport.reading import Observation
 
-__all__ = ["Check", "Context", "flatten"]
+__all__ = ["Check", "Context", "flatten", "printable"]
+
+#: Python refuses to turn an int of more than 4300 digits into text (``sys.get_int_max_str_digits``).
+MAX_INT_BITS = 14_000
+
+
+def printable(value: Any) -> Any:
+    """``value``, or for an int too long for Python to print, its rounded scientific form."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > MAX_INT_BITS:
+        return f"{Decimal(value):.6E}"
+    return value
 
 
 @define(kw_only=True)
@@ -97,10 +108,10 @@ def flatten(instance: Mapping[str, Any], edition: str, shape: Shape) -> list[Any
     for path, cols in _row_plan(edition, shape):
         node: Any = instance
         for key in path:
-            node = node.get(key, MISSING) if type(node) is dict else MISSING
+            node = node.get(key, MISSING) if isinstance(node, dict) else MISSING
             if node is MISSING:
                 break
-        if type(node) is not dict:
+        if not isinstance(node, dict):
             continue
         for i, key in cols:
             out[i] = node.get(key, MISSING)

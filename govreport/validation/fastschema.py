@@ -15,6 +15,7 @@ equals jsonschema's.
 from __future__ import annotations
 
 import datetime
+import math
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -43,7 +44,7 @@ def _is_integer(v: Any) -> bool:
     if t is int:
         return True
     if t is float:
-        return v.is_integer()  # type: ignore[no-any-return]
+        return v.is_integer()  # type: ignore[no-any-return]  # False for inf and nan
     if t is Decimal:
         return v.is_finite() and v == v.to_integral_value()  # type: ignore[no-any-return]
     if isinstance(v, bool):
@@ -58,10 +59,23 @@ def _is_integer(v: Any) -> bool:
 
 
 def _is_number(v: Any) -> bool:
+    # JSON has no infinities or NaNs (RFC 8259 §6): a non-finite float or Decimal is not a number.
     t = type(v)
-    if t is int or t is float or t is Decimal:
+    if t is int:
         return True
-    return isinstance(v, (int, float, Decimal)) and not isinstance(v, bool)
+    if t is float:
+        return math.isfinite(v)
+    if t is Decimal:
+        return v.is_finite()  # type: ignore[no-any-return]
+    if isinstance(v, bool):
+        return False
+    if isinstance(v, int):
+        return True
+    if isinstance(v, float):
+        return math.isfinite(v)
+    if isinstance(v, Decimal):
+        return v.is_finite()
+    return False
 
 
 def _date(v: str) -> bool:
@@ -73,16 +87,19 @@ def _date(v: str) -> bool:
 
 
 def _equal(a: Any, b: Any) -> bool:
-    # JSON equality: booleans are not numbers, 1 == 1.0.
+    # JSON equality: booleans are not numbers, 1 == 1.0; a NaN equals nothing (and a
+    # signalling Decimal NaN must not be compared at all: it raises).
     if isinstance(a, bool) or isinstance(b, bool):
         return type(a) is type(b) and a == b
+    if (isinstance(a, Decimal) and a.is_nan()) or (isinstance(b, Decimal) and b.is_nan()):
+        return False
     return bool(a == b)
 
 
 _FORMATS: dict[str, str] = {"date": "_date"}
 
 _TYPE_EXPR = {
-    "object": "type({v}) is dict",
+    "object": "(type({v}) is dict or isinstance({v}, dict))",
     "array": "type({v}) is list",
     "string": "type({v}) is str",
     "integer": "_is_integer({v})",
@@ -188,7 +205,7 @@ class _Generator:
         if expr and expr != "(True)":
             body.append(f"    if not {expr}: return False")
         if any(k in resolved for k in _OBJECT_KEYWORDS):
-            body.append("    if type(v) is dict:")
+            body.append("    if type(v) is dict or isinstance(v, dict):")
             required = resolved.get("required", [])
             if required:
                 body.append(f"        if not {self.const(frozenset(required))} <= v.keys(): return False")

@@ -10,7 +10,7 @@ from typing import Any
 from govreport.contract import catalogue, relations
 from govreport.findings import Finding, Operand, RuleStats, Severity
 from govreport.messages import Text
-from govreport.validation.context import Context
+from govreport.validation.context import Context, printable
 
 __all__ = ["RelationsCheck"]
 
@@ -18,7 +18,7 @@ __all__ = ["RelationsCheck"]
 def _formula(terms: Sequence[tuple[int, Any]]) -> str:
     parts: list[str] = []
     for weight, value in terms:
-        shown = "空" if value is None else str(value)
+        shown = "空" if value is None else str(printable(value))
         magnitude = abs(weight)
         body = shown if magnitude == 1 else f"{magnitude}×{shown}"
         if not parts:
@@ -94,8 +94,8 @@ class RelationsCheck:
         term_values = [(w, v) for (w, _), v in zip(b.terms, outcome.values[1:])]
         args: dict[str, Any] = dict(b.args)
         args.update(
-            expected=outcome.expected, actual=outcome.actual,
-            difference=outcome.actual - outcome.expected, formula=_formula(term_values),
+            expected=printable(outcome.expected), actual=printable(outcome.actual),
+            difference=printable(outcome.actual - outcome.expected), formula=_formula(term_values),
             label=b.total.label,
         )
         template = ""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import math
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -24,11 +25,13 @@ from govreport.findings import Finding
 from govreport.messages import Text
 from govreport.pointer import escape, pointer
 from govreport.validation import fastschema as _fastcheck
+from govreport.validation.context import MAX_INT_BITS
 
 __all__ = ["is_valid", "schema_findings", "validator"]
 
 
 def _is_integer(checker: Any, instance: Any) -> bool:
+    # As JSON Schema says: any number with a zero fractional part (1.0 too), not a bool.
     if isinstance(instance, bool):
         return False
     if isinstance(instance, Decimal):
@@ -38,7 +41,18 @@ def _is_integer(checker: Any, instance: Any) -> bool:
     return isinstance(instance, int)
 
 
-_TYPE_CHECKER = Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer)
+def _is_number(checker: Any, instance: Any) -> bool:
+    # JSON has no infinities or NaNs (RFC 8259 §6): such a float or Decimal is not a number.
+    if isinstance(instance, bool):
+        return False
+    if isinstance(instance, Decimal):
+        return instance.is_finite()
+    if isinstance(instance, float):
+        return math.isfinite(instance)
+    return isinstance(instance, int)
+
+
+_TYPE_CHECKER = Draft202012Validator.TYPE_CHECKER.redefine_many({"integer": _is_integer, "number": _is_number})
 _Validator = jsonschema.validators.extend(Draft202012Validator, type_checker=_TYPE_CHECKER)  # type: ignore[no-untyped-call]
 
 
@@ -77,6 +91,7 @@ _CELL_REQUIREMENTS = {
 
 
 def _show(value: Any) -> str:
+    """A short rendering of any value for a message (never raises)."""
     if isinstance(value, str):
         return "“" + (value if len(value) <= 40 else value[:37] + "…") + "”"
     if isinstance(value, dict):
@@ -87,7 +102,15 @@ def _show(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
+        return f"{Decimal(value):.6E}"
+    try:
+        text = str(value)
+    except Exception:  # noqa: BLE001 - a foreign object's __str__ may raise anything
+        return type(value).__name__
+    if len(text) > 40 and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return f"{Decimal(value):.6E}"
+    return text if len(text) <= 40 else text[:37] + "…"
 
 
 class _Maker:
@@ -154,6 +177,7 @@ def schema_findings(instance: Any, edition: str, *, lang: str = "zh", targeted: 
         return []
     shape = editions.shape_of(instance) if isinstance(instance, dict) else None
     maker = _Maker(edition, shape, lang)
+    instance = _reprable(instance)
     if targeted:
         errors = list(_targeted_errors(instance, schemas.schema(edition), edition, ()))
     else:
@@ -171,6 +195,48 @@ def schema_findings(instance: Any, edition: str, *, lang: str = "zh", targeted: 
 
 
 _Path = tuple[str, ...]
+
+
+class _BigInt(int):
+    """An int too long for ``repr`` (jsonschema quotes every value it rejects)."""
+
+    def __repr__(self) -> str:
+        return f"{Decimal(self):.6E}"
+
+    __str__ = __repr__
+
+
+class _DeepDict(dict):  # type: ignore[type-arg]
+    def __repr__(self) -> str:
+        return "{…}"
+
+
+class _DeepList(list):  # type: ignore[type-arg]
+    def __repr__(self) -> str:
+        return "[…]"
+
+
+#: Below this depth no schema looks; values there are only ever quoted as part of a parent.
+_REPR_DEPTH = 16
+
+
+def _reprable(value: Any, depth: int = 0) -> Any:
+    """``value`` with the same verdict under the schema, but safe for jsonschema to quote.
+
+    jsonschema's messages ``repr`` the instance: an int of more than 4300 digits makes that
+    raise, and so does a container nested deeper than the recursion limit.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _BigInt(value) if value.bit_length() > MAX_INT_BITS else value
+    if isinstance(value, dict):
+        if depth >= _REPR_DEPTH:
+            return _DeepDict(value)
+        return {_reprable(k, depth + 1): _reprable(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        if depth >= _REPR_DEPTH:
+            return _DeepList(value)
+        return [_reprable(v, depth + 1) for v in value]
+    return value
 
 
 @functools.cache
@@ -219,9 +285,10 @@ def _convert(error: ValidationError, maker: _Maker, edition: str, prefix: _Path 
         return
     if kw == "additionalProperties":
         allowed = list(schema.get("properties", {}))
-        for key in instance:
-            if key in allowed:
+        for raw_key in instance:
+            if raw_key in allowed:
                 continue
+            key = raw_key if isinstance(raw_key, str) else _show(raw_key)  # JSON keys are strings; a dict's may not be
             child = ptr + "/" + escape(key)
             close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
             suggestion = (
