@@ -89,10 +89,21 @@ def to_docx(instance: dict[str, Any]) -> bytes:
     return out.getvalue()
 
 
+@pytest.mark.slow
 @settings(max_examples=15)
 @given(report=reports())
 def test_generated_reports_round_trip_through_word(report: Report) -> None:
     """A report written as a Word document with merged cells reads back exactly."""
+    _check_word_round_trip(report)
+
+
+@settings(max_examples=2)  # the quick loop: each example is a whole Word document
+@given(report=reports())
+def test_generated_reports_round_trip_through_word_quick(report: Report) -> None:
+    _check_word_round_trip(report)
+
+
+def _check_word_round_trip(report: Report) -> None:
     data = report.to_dict()
     reading = read_bytes(to_docx(data), name="report.docx")
     assert reading.media_type.endswith("wordprocessingml.document")

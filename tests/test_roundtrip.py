@@ -27,16 +27,33 @@ from tests.helpers import diff, read_findings, table_part
 
 EXTENSIONS = {"text": ".txt", "markdown": ".md", "html": ".html"}
 EXACT_LAYOUTS = [("text", "cells"), ("text", "rows"), ("text", "blank"), ("markdown", None), ("html", None)]
+#: Examples per property in the quick loop; the full-size runs are marked slow (CI runs them).
+QUICK = settings(max_examples=6)
 
 
 def parse(text: str, to: str) -> Any:
     return read_bytes(text.encode("utf-8"), name="report" + EXTENSIONS[to])
 
 
+ANY_SHAPE = st.one_of(reports(), reports(shape="row", edition="2021"), reports(shape="split", edition="2019"))
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(("to", "layout"), EXACT_LAYOUTS, ids=lambda v: str(v))
-@given(report=st.one_of(reports(), reports(shape="row", edition="2021"), reports(shape="split", edition="2019")))
+@given(report=ANY_SHAPE)
 def test_round_trip_is_exact(to: str, layout: str | None, report: Report) -> None:
     """Reading a rendered report gives back its edition, tables, year and agency exactly."""
+    _check_round_trip(to, layout, report)
+
+
+@pytest.mark.parametrize(("to", "layout"), EXACT_LAYOUTS, ids=lambda v: str(v))
+@QUICK
+@given(report=ANY_SHAPE)
+def test_round_trip_is_exact_quick(to: str, layout: str | None, report: Report) -> None:
+    _check_round_trip(to, layout, report)
+
+
+def _check_round_trip(to: str, layout: str | None, report: Report) -> None:
     data = report.to_dict()
     reading = parse(render(data, to=to, layout=layout), to)
     assert diff(table_part(data), table_part(reading.instance)) == []
@@ -61,16 +78,39 @@ def _with_blanks(draw: st.DrawFn) -> dict[str, Any]:
     return data
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("to", "layout"), EXACT_LAYOUTS, ids=lambda v: str(v))
 @given(data=_with_blanks())
 def test_blank_cells_stay_blank(to: str, layout: str | None, data: dict[str, Any]) -> None:
     """A blank cell is read back as null (never as 0), every other cell as written."""
+    _check_blanks(to, layout, data)
+
+
+@pytest.mark.parametrize(("to", "layout"), EXACT_LAYOUTS, ids=lambda v: str(v))
+@QUICK
+@given(data=_with_blanks())
+def test_blank_cells_stay_blank_quick(to: str, layout: str | None, data: dict[str, Any]) -> None:
+    _check_blanks(to, layout, data)
+
+
+def _check_blanks(to: str, layout: str | None, data: dict[str, Any]) -> None:
     reading = parse(render(data, to=to, layout=layout), to)
     assert diff(table_part(data), table_part(reading.instance)) == []
 
 
+@pytest.mark.slow
 @given(report=reports())
 def test_run_together_cells_are_split_or_reported(report: Report) -> None:
+    _check_run_together(report)
+
+
+@QUICK
+@given(report=reports())
+def test_run_together_cells_are_split_or_reported_quick(report: Report) -> None:
+    _check_run_together(report)
+
+
+def _check_run_together(report: Report) -> None:
     """With every separator gone, each cell is read exactly or left null with a finding.
 
     Splits come from the table's own arithmetic; when several splits satisfy it, the
@@ -154,11 +194,24 @@ NOISES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("noise", NOISES, ids=list(NOISES))
 @pytest.mark.parametrize("layout", ["cells", "rows"])
 @given(report=reports(edition="2021"))
 def test_noise_does_not_change_the_numbers(noise: str, layout: str, report: Report) -> None:
     """Real-page noise changes nothing that is read from the tables."""
+    _check_noise(noise, layout, report)
+
+
+@pytest.mark.parametrize("noise", NOISES, ids=list(NOISES))
+@pytest.mark.parametrize("layout", ["cells", "rows"])
+@settings(max_examples=3)
+@given(report=reports(edition="2021"))
+def test_noise_does_not_change_the_numbers_quick(noise: str, layout: str, report: Report) -> None:
+    _check_noise(noise, layout, report)
+
+
+def _check_noise(noise: str, layout: str, report: Report) -> None:
     data = report.to_dict()
     text = NOISES[noise](render(data, to="text", layout=layout))
     reading = parse(text, "text")
@@ -176,9 +229,20 @@ def test_all_noises_at_once_on_the_seed() -> None:
     assert {f.actual for f in read_findings(reading) if f.rule == "LABEL-VARIANT"} >= {"规范性文件", "本年制发数"}
 
 
+@pytest.mark.slow
 @settings(max_examples=50)  # slow by nature: every blank defeats the row-total pruning
 @given(data=_with_blanks())
 def test_run_together_cells_with_blanks_are_never_misread(data: dict[str, Any]) -> None:
+    _check_blanks_run_together(data)
+
+
+@QUICK
+@given(data=_with_blanks())
+def test_run_together_cells_with_blanks_are_never_misread_quick(data: dict[str, Any]) -> None:
+    _check_blanks_run_together(data)
+
+
+def _check_blanks_run_together(data: dict[str, Any]) -> None:
     """A blank among run-together digits (printed as a dash) never shifts a number.
 
     Every cell is read exactly, or left null with a finding on its row that says why
