@@ -9,6 +9,7 @@ and where in the source document the value was read, when known.
 from __future__ import annotations
 
 import enum
+import math
 from decimal import Decimal
 from typing import Any
 
@@ -47,9 +48,24 @@ _SEVERITY_LABELS = {
 }
 
 
+#: Python refuses to turn an int of more than 4300 digits into text (``sys.get_int_max_str_digits``).
+_MAX_INT_BITS = 14_000
+
+
 def json_value(value: Any) -> Any:
-    """A value as it should appear in JSON output (decimals as numbers, exactly when possible)."""
+    """A value as it should appear in JSON output (decimals as numbers, exactly when possible).
+
+    What JSON cannot hold as a number is written as text: NaN and the infinities
+    (``"NaN"``, ``"Infinity"``) and ints too long for Python to print (rounded,
+    scientific form), so the output is always valid JSON.
+    """
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(Decimal(value))
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > _MAX_INT_BITS:
+        return f"{Decimal(value):.6E}"
     if isinstance(value, Decimal):
+        if not value.is_finite():
+            return str(value)
         if value == value.to_integral_value() and abs(value) < 10**15:
             return int(value)
         return float(value)

@@ -130,7 +130,6 @@ def test_a_pickled_error_keeps_the_error_it_was_raised_from_out() -> None:
         _same_error(_roundtrip(error), error)
 
 
-@pytest.mark.xfail(strict=True, reason="UnknownEdition pickles with its message as the edition")
 def test_unknown_edition_survives_pickling() -> None:
     error = UnknownEdition("1999")
     back = _roundtrip(error)

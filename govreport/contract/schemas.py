@@ -42,6 +42,10 @@ class UnknownEdition(ValueError):
         super().__init__(f"unknown edition {edition!r}; known editions: {', '.join(EDITIONS)}")
         self.edition = edition
 
+    def __reduce__(self) -> tuple[type[UnknownEdition], tuple[object]]:
+        # Rebuilt from the edition, not from the message, so it survives a process pool.
+        return (type(self), (self.edition,))
+
 
 def _root() -> Traversable:
     packaged = importlib.resources.files("govreport") / "schema"
