@@ -116,6 +116,8 @@ _STATIC: list[Rule] = [
         description=_t("件数为负数或小数、金额为负数，或单元格不是数字也不是空白（null）。",
                        "A count that is negative or fractional, an amount that is negative, or a cell that is neither a number nor blank (null)."),
         message=_t("「{label}」应为{requirement}，实为 {actual}。", "“{label}” should be {requirement} but is {actual}."),
+        variants={"raw": _t("「{label}」原文为“{raw}”，不是数字；不作猜测，记为空白。",
+                            "“{label}” reads “{raw}”, which is not a number; it is not guessed and is left blank.")},
     ),
     Rule(
         id="CELL-BLANK", kind="conformance", severity=Severity.WARNING,
@@ -191,6 +193,13 @@ _STATIC += [
         description=_t("单元格之间没有分隔符，按行总计或表格的勾稽关系只有一种拆分，已按该拆分读取。",
                        "Cells were printed without separators; the row total or the table's relations allow exactly one split, which was used."),
         message=_t("「{label}」的数字“{printed}”连在一起，唯一可能的拆分为 {split}。", "The digits “{printed}” of “{label}” run together; the only possible split is {split}."),
+    ),
+    Rule(
+        id="READ-SUFFIX", kind="reader", severity=Severity.INFO,
+        title=_t("单元格内写有量词", "Counter word written in a cell"),
+        description=_t("单元格内数字后写有量词（件、个、条、项、次），按数字读取，并注明原文。",
+                       "A cell prints a counter word after its number (件, 个, 条, 项, 次); the number is read and the original text reported."),
+        message=_t("「{label}」写作“{raw}”，按{value}读取。", "“{label}” reads “{raw}”, read as {value}."),
     ),
     Rule(
         id="LABEL-VARIANT", kind="reader", severity=Severity.INFO,

@@ -201,7 +201,13 @@ class Builder:
                 if column == "amount" and ptr.endswith("/procurement") and unit_written:
                     self.put(f"{ptr}/unit", unit_written.group(1))  # the unit is printed either way
                 continue
+            if cell.unreadable:  # "O" typed for 0, "十二": never guessed
+                self.observe("CELL-TYPE", cptr, {"raw": cell.raw}, template="CELL-TYPE:raw",
+                             location=cell.location, actual=cell.raw)
             value = self.cell_value(cptr, cell, parsed, cell_type, unit)
+            if cell.suffix and value is not None:
+                self.observe("READ-SUFFIX", cptr, {"raw": cell.raw, "value": value},
+                             location=cell.location, actual=cell.raw, expected=value)
             if column == "amount" and ptr.endswith("/procurement") and parsed is not None and parsed.unit:
                 self.put(f"{ptr}/unit", parsed.unit)
             self.put(cptr, value, cell)
@@ -581,7 +587,7 @@ def _groups(events: list[Event], width: int) -> list[Group]:
     out: list[Group] = []
     for g in groups:
         cells = g.cells
-        if len(cells) >= 2 * width and all(not c.blank or True for c in cells):
+        if len(cells) >= 2 * width:
             trimmed = list(cells)
             while len(trimmed) % width and trimmed and trimmed[-1].blank:
                 trimmed.pop()

@@ -78,6 +78,12 @@ class Cell:
     piece: Piece
     start: int  # stream offset
     separated: bool = True  # preceded by a separator (space, pipe, line break) or a label
+    #: A counter word printed after the number ("12件"): the cell is the number, and the
+    #: reader says so.
+    suffix: str = ""
+    #: Text typed where a number belongs ("O", "l2", "十二"): never guessed, so the cell
+    #: is blank (null) and the reader reports the raw text as an invalid cell.
+    unreadable: bool = False
 
     @property
     def location(self) -> Location:
@@ -210,6 +216,17 @@ _PAGE_NUMBER = re.compile(
 # ("——") is one blank cell too.
 _INLINE_BLANK = re.compile(r"/|(?<!—)—{1,2}(?!—)")
 _BLANK_PIECE = re.compile(r"^[ ]*(/|—+|-{1,2}|–|无|不适用|空|\\|／)[ ]*$")
+# A whole cell holding a number and a counter word ("12件", "0 项"): the number, read with
+# a finding. Only these counters: they name what a count counts, never a unit to convert.
+COUNTERS = "件个条项次"
+_SUFFIX_PIECE = re.compile(rf"^(?P<number>[+\-]?(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?)[ ]?(?P<suffix>[{COUNTERS}])$")
+# A whole cell of characters typed where digits belong: letters that look like digits
+# (O for 0, l or I for 1) mixed with digits, or a number in Chinese numerals. Nothing
+# else: other text in a cell is a label fragment or a note, not a cell.
+_TYPO_PIECE = re.compile(rf"^(?=.*[OoIl])[0-9OoIl.,]{{1,12}}[{COUNTERS}]?$")
+_NUMERAL_PIECE = re.compile(rf"^[〇零一二三四五六七八九十百千两]{{1,8}}[{COUNTERS}]?$")
+# A list number in running text ("（12）行政处罚…") is not a cell.
+_LIST_NUMBER_AFTER = re.compile(r"^\)[ ]?[\u4e00-\u9fff]")
 
 
 class Stream:
@@ -400,6 +417,31 @@ class Stream:
         events.sort(key=lambda e: (e.start, 0 if e.label else 1))
         return events
 
+    def _whole_cell(self, piece: Piece, base: int, start: int, end: int) -> list[Event] | None:
+        """A piece that is one cell holding a counter word or a mistyped number, or None.
+
+        A line of running text is such a cell only when the whole line is it (a cell per
+        line); Chinese numerals only count inside a table cell (a grid or pipe cell),
+        since a line holding just 一 or 三 may be a list number of broken text.
+        """
+        text = piece.view.text
+        stripped = text.strip()
+        if not stripped:
+            return None
+        lead = len(text) - len(text.lstrip())
+        raw = piece.raw.strip()
+        suffix = _SUFFIX_PIECE.match(stripped)
+        if suffix is not None:
+            cell = Cell(text=suffix.group("number").replace(",", ""), raw=raw, blank=False, piece=piece,
+                        start=base + lead, suffix=suffix.group("suffix"))
+        elif _TYPO_PIECE.match(stripped) or (piece.kind != "plain" and _NUMERAL_PIECE.match(stripped)):
+            cell = Cell(text="", raw=raw, blank=True, piece=piece, start=base + lead, unreadable=True)
+        else:
+            return None
+        if not (start <= cell.start < end):
+            return []
+        return [Event(start=cell.start, end=base + len(text.rstrip()), line=piece.line, cell=cell, piece=piece)]
+
     def _cells(self, piece: Piece, taken: list[tuple[int, int]], start: int, end: int) -> list[Event]:
         text = piece.view.text
         base = piece.start
@@ -422,6 +464,10 @@ class Stream:
                     out.append(Event(start=base, end=base, line=piece.line, cell=cell, piece=piece))
             return out
         has_label = bool(covered)
+        if not has_label and piece.kind in ("grid", "pipe", "plain"):
+            whole = self._whole_cell(piece, base, start, end)
+            if whole is not None:
+                return whole
         if piece.kind in ("grid", "pipe") and not has_label:
             stripped = text.strip()
             if not stripped or _BLANK_PIECE.match(stripped):
@@ -456,6 +502,8 @@ class Stream:
                 if not m.group("unit") and _PROSE_AFTER.match(after):
                     continue
                 if before == "." or (before.isdigit() and not m.group("sign")):
+                    continue
+                if before == "(" and _LIST_NUMBER_AFTER.match(segment[m.end():]):
                     continue
                 token = m.group()
                 separated = m.start() == 0 or segment[m.start() - 1] in " \n"

@@ -20,7 +20,8 @@ class ReadCheck:
     invented row dropped, FMT-SHAPE), which is still a finding of the reading stage."""
 
     stage = "read"
-    rules = frozenset({"READ-MISSING", "READ-CELLS", "READ-AMBIGUOUS", "READ-SPLIT", "LABEL-VARIANT", "CELL-UNIT"})
+    rules = frozenset({"READ-MISSING", "READ-CELLS", "READ-AMBIGUOUS", "READ-SPLIT", "LABEL-VARIANT", "CELL-UNIT",
+                       "READ-SUFFIX"})
 
     def run(self, context: Context) -> Iterator[Finding]:
         for seen in context.observations:
