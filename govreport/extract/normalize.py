@@ -3,8 +3,8 @@
 Real reports write the same label many ways: full-width digits and brackets, U+3000
 indents, Traditional characters, pinyin annotations left by converters (``規(guī)章``),
 spaces inside labels (``规 章``). :class:`View` normalises a piece of text character
-by character (NFKC, Traditional → Simplified for the characters of the labels, all
-whitespace to one space, pinyin junk dropped) and remembers, for every character of
+by character (NFKC, Traditional → Simplified with OpenCC's character table less the
+characters that are also Simplified, all whitespace to one space, pinyin junk dropped) and remembers, for every character of
 the normalised text, the offset it came from, so a match can be mapped back to a line
 and column of the original.
 """
@@ -28,7 +28,12 @@ def _t2s_table() -> dict[int, str]:
 
 
 def t2s(text: str) -> str:
-    """Traditional → Simplified for the characters the labels use."""
+    """Traditional → Simplified, character by character (one character to one).
+
+    The table (``t2s.json``) is generated from OpenCC's TSCharacters by
+    ``tests/tools/build_t2s.py``; characters that are also standard Simplified
+    characters (乾, 薹, ...) are left out, so Simplified text comes out unchanged.
+    """
     return text.translate(_t2s_table())
 
 
