@@ -96,3 +96,53 @@ def test_in_an_html_table_too() -> None:
     [error] = [f for f in findings if f.rule == "CELL-TYPE"]
     assert error.pointer == "/requests/received/commercial" and "“3O”" in error.message
     assert error.location is not None
+
+
+# -- labels in prose -----------------------------------------------------------------
+
+PROSE = [
+    "（11）通过政府网站主动公开行政许可、行政处罚等信息（12）（13）",
+    "本年度主动公开行政许可、行政处罚、行政强制等信息（12）（13）（14）。",
+    "本年主动公开规章0件、规范性文件5件，行政许可信息12条，行政处罚信息13条。",
+]
+
+
+def _table2_differences(instance: dict[str, Any], golden: dict[str, Any]) -> dict[str, Any]:
+    got = instance.get("active_disclosure", {})
+    return {k: (got.get(k), v) for k, v in golden["active_disclosure"].items() if got.get(k) != v}
+
+
+@pytest.mark.parametrize("sentence", PROSE)
+@pytest.mark.parametrize("where", ["after the heading", "after the table"])
+def test_a_label_in_a_narrative_sentence_is_not_a_table_row_in_text(sentence: str, where: str) -> None:
+    lines = list(SEED)
+    heading = "after the heading" == where
+    at = next(i for i, line in enumerate(lines) if line.startswith("二、主动公开" if heading else "三、收到和处理"))
+    lines.insert(at + 1 if heading else at, sentence)
+    instance, _ = _check("\n".join(lines).encode("utf-8"), "chaotian.txt")
+    assert _table2_differences(instance, SEED_JSON) == {}
+
+
+@pytest.mark.parametrize("sentence", PROSE)
+@pytest.mark.parametrize("where", ["<table", "</table>"])
+@pytest.mark.parametrize("name", ["shanghai-office-2019", "shuyang-drc-2023"])
+def test_a_label_in_a_narrative_paragraph_is_not_a_table_row_in_html(sentence: str, where: str, name: str) -> None:
+    page = (CORPUS / "files" / f"{name}.html").read_text(encoding="utf-8")
+    at = page.index(where) + (len(where) if where.startswith("</") else 0)
+    planted = page[:at] + f"<p>{sentence}</p>" + page[at:]
+    instance, _ = _check(planted.encode("utf-8"), f"{name}.html")
+    assert _table2_differences(instance, _golden(name)) == {}
+
+
+@pytest.mark.parametrize("sentence", PROSE)
+def test_prose_inside_a_table_never_gives_a_silent_number(sentence: str) -> None:
+    # A sentence between the rows of table 2 (a page whose text order is broken): the
+    # rows it disturbs may be left null, but each then has a reading finding.
+    lines = list(SEED)
+    at = lines.index("第二十条第(六)项 |")
+    lines.insert(at, sentence)
+    instance, findings = _check("\n".join(lines).encode("utf-8"), "chaotian.txt")
+    for key, (got, _) in _table2_differences(instance, SEED_JSON).items():
+        ptr = f"/active_disclosure/{key}"
+        assert got is None or all(v is None for v in got.values()), (key, got)
+        assert any(f.pointer.startswith(ptr) and f.stage == "read" for f in findings), key
