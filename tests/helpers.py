@@ -19,11 +19,28 @@ def table_part(instance: dict[str, Any]) -> dict[str, Any]:
     return {k: instance[k] for k in TABLE_KEYS if k in instance}
 
 
+ABSENT = "<absent>"
+
+
 def diff(a: Any, b: Any, ptr: str = "") -> list[tuple[str, Any, Any]]:
-    """Leaf differences between two JSON values, as (pointer, a, b)."""
+    """Leaf differences between two JSON values, as (pointer, a, b); a missing key is ``ABSENT``.
+
+    Type-strict: two leaves are the same only if they are equal *and* of the same type.
+    ``0`` and ``False``, ``1`` and ``1.0``, ``1`` and ``Decimal(1)`` are differences. In
+    particular an amount is a ``Decimal`` (govreport.contract.model declares amounts
+    ``Decimal | None``): an amount read back as the ``int`` 7545 where ``Decimal("7545")``
+    was written is reported. Two Decimals of the same value are the same
+    (``Decimal("1.0") == Decimal("1.00")``): the number, not its written precision.
+    Dicts are compared key by key, lists item by item (a length difference is reported
+    at the list's pointer).
+    """
     if isinstance(a, dict) and isinstance(b, dict):
         out = []
         for key in list(a) + [k for k in b if k not in a]:
-            out.extend(diff(a.get(key, "<absent>"), b.get(key, "<absent>"), f"{ptr}/{key}"))
+            out.extend(diff(a.get(key, ABSENT), b.get(key, ABSENT), f"{ptr}/{key}"))
         return out
-    return [] if a == b and type(a) is type(b) or (a == b and not isinstance(a, bool)) else [(ptr, a, b)]
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            return [(ptr, a, b)]
+        return [d for i, (x, y) in enumerate(zip(a, b)) for d in diff(x, y, f"{ptr}/{i}")]
+    return [] if type(a) is type(b) and a == b else [(ptr, a, b)]

@@ -2,12 +2,15 @@
 
 The conformance suite (tests/conformance/<edition>.json, made by
 tests/conformance/generate.py) records, for every instance, whether it is valid against
-its edition's schema and which rule ids govreport's schema stage reports. Here:
+its edition's schema, as jsonschema-rs and ajv both say (never govreport's own output);
+the schema-stage rule ids where they are written down by hand or known from how the case
+was made; and, for schema-valid cases, the relations the documentation's JavaScript
+example finds broken. Here:
 
-* govreport's schema stage must still give exactly those verdicts and rule ids, and the
-  whole validator the recorded error rule ids;
-* jsonschema-rs (Rust) and ajv (JavaScript, under node) must give the same validity
-  from the schema files alone;
+* govreport's schema stage must give every case its independent verdict, and the rule
+  ids where the suite has them; the whole validator the recorded error rule ids;
+* jsonschema-rs (Rust) and ajv (JavaScript, under node) must still give the same validity
+  from the schema files alone (the schemas may have changed since the suite was made);
 * the documentation's JavaScript relations example, reading only relations.json, must
   evaluate every relation of every schema-valid case as govreport's engine does.
 
@@ -110,21 +113,33 @@ def test_suite_rule_ids_are_catalogued() -> None:
     from govreport.contract import catalogue
 
     known = {rule.id for rule in catalogue.rules()}
-    used = {rule for _, _, test in _cases() for rule in test["rules"] + test["errors"]}
+    used = {rule for _, _, test in _cases() for rule in test.get("rules", []) + test.get("errors", [])}
     assert used <= known, used - known
+
+
+def test_suite_pins_rule_ids_for_most_invalid_cases() -> None:
+    """Rule ids are written down for nearly every schema-invalid case, error ids for nearly
+    every schema-valid one: the comparisons below are not vacuous."""
+    cases = _cases()
+    invalid = [t for _, _, t in cases if not t["valid"]]
+    valid = [t for _, _, t in cases if t["valid"]]
+    assert sum("rules" in t for t in invalid) >= 0.9 * len(invalid)
+    assert all(t["rules"] == [] for t in valid)
+    assert sum("errors" in t for t in valid) >= 0.9 * len(valid)
+    assert sum(bool(t.get("errors")) for t in valid) >= 50
 
 
 # -- govreport -----------------------------------------------------------------------------
 
 def test_govreport_schema_stage_matches_the_suite() -> None:
-    """govreport's schema stage gives every case its recorded verdict and rule ids."""
+    """govreport's schema stage gives every case the independent verdict, and the written-down rule ids."""
     mismatches = []
     for group, index, test in _cases():
         edition = group["edition"]
         valid = schema_check.is_valid(test["data"], edition)
         rules = sorted({f.rule for f in schema_check.schema_findings(test["data"], edition)})
-        if (valid, rules) != (test["valid"], test["rules"]):
-            mismatches.append(f"{_name(group, index, test)}: expected {test['valid']} {test['rules']}, "
+        if valid != test["valid"] or ("rules" in test and rules != test["rules"]):
+            mismatches.append(f"{_name(group, index, test)}: expected {test['valid']} {test.get('rules')}, "
                               f"govreport {valid} {rules}")
         if valid != (rules == []):
             mismatches.append(f"{_name(group, index, test)}: verdict {valid} but schema findings {rules}")
@@ -132,10 +147,13 @@ def test_govreport_schema_stage_matches_the_suite() -> None:
 
 
 def test_govreport_validator_errors_match_the_suite() -> None:
-    """The whole validator reports the recorded error rule ids (schema stage + relations)."""
+    """The whole validator reports the recorded error rule ids: for a schema-valid case, the
+    relations the JavaScript example finds broken."""
     validator = Validator()
     mismatches = []
     for group, index, test in _cases():
+        if "errors" not in test:
+            continue
         result = validator.run(test["data"], group["edition"])
         errors = sorted({f.rule for f in result.findings if f.severity is Severity.ERROR})
         if errors != test["errors"]:
