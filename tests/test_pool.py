@@ -24,8 +24,8 @@ from govreport import (
     Observation,
     Operand,
     Provenance,
-    Reading,
     ReadError,
+    Reading,
     Result,
     Severity,
 )

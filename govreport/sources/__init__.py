@@ -21,6 +21,7 @@ import hashlib
 import io
 import os
 import re
+import stat
 import zipfile
 from typing import Any
 
@@ -306,15 +307,19 @@ def _renamed(document: Document, name: str) -> Document:
 def read_file(path: str, shown: str) -> bytes:
     """The bytes of the file at ``path`` (``shown`` names it in errors), size-limited."""
     try:
-        size = os.stat(path).st_size
+        info = os.stat(path)
     except FileNotFoundError:
         raise ReadError(shown, "not-found") from None
-    except OSError as error:
-        raise ReadError(shown, "unreadable", detail=error.strerror or str(error)) from None
-    if os.path.isdir(path):
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the path
+        raise ReadError(shown, "unreadable", detail=getattr(error, "strerror", None) or str(error)) from None
+    if stat.S_ISDIR(info.st_mode):
         raise ReadError(shown, "unreadable", detail=("是目录", "it is a directory"))
-    if size > MAX_BYTES:
-        raise ReadError(shown, "too-large", size=size, limit=MAX_BYTES)
+    if not stat.S_ISREG(info.st_mode):
+        # Opening a FIFO waits for a writer and a device may never end: refuse both.
+        zh, en = _kind(info.st_mode)
+        raise ReadError(shown, "unreadable", detail=(f"不是普通文件（{zh}）", f"not a regular file ({en})"))
+    if info.st_size > MAX_BYTES:
+        raise ReadError(shown, "too-large", size=info.st_size, limit=MAX_BYTES)
     try:
         with open(path, "rb") as handle:
             data = handle.read(MAX_BYTES + 1)
@@ -323,3 +328,16 @@ def read_file(path: str, shown: str) -> bytes:
     if len(data) > MAX_BYTES:  # grew while we looked, or a special file
         raise ReadError(shown, "too-large", size=len(data), limit=MAX_BYTES)
     return data
+
+
+def _kind(mode: int) -> tuple[str, str]:
+    """What a file that is not a regular file is, in Chinese and English."""
+    if stat.S_ISFIFO(mode):
+        return "命名管道", "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "套接字", "a socket"
+    if stat.S_ISCHR(mode):
+        return "字符设备", "a character device"
+    if stat.S_ISBLK(mode):
+        return "块设备", "a block device"
+    return "特殊文件", "a special file"

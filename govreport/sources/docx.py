@@ -36,16 +36,18 @@ lines and tables instead (as for HTML), so data tables inside frames are found.
 from __future__ import annotations
 
 import io
+from bisect import bisect_right
 from collections.abc import Iterator
 from typing import Any
 
 from govreport.location import Location
 from govreport.sources.document import Cell, Document, Line, Table
 from govreport.sources.errors import MissingExtra, ReadError, error_detail
+from govreport.sources.grid import MAX_COLUMN_SPAN, Slot, Span, expand
 
 __all__ = ["read_docx"]
 
-MAX_GRID_SPAN = 1000
+MAX_GRID_SPAN = MAX_COLUMN_SPAN
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -187,7 +189,7 @@ class _Origin:
 
 class _Walker:
     def __init__(self) -> None:
-        self.blocks: list[Line | tuple[list[list[tuple[_Origin | None, bool]]], int]] = []
+        self.blocks: list[Line | tuple[list[list[Slot[_Origin]]], int]] = []
         self.paragraphs = 0
 
     def container(self, element: Any) -> None:
@@ -247,18 +249,24 @@ def _cell_text(element: Any) -> str:
     return "\n".join(lines)
 
 
-def _grid(table: Any) -> tuple[list[list[tuple[_Origin | None, bool]]], list[_Origin]]:
-    """The expanded grid of a ``w:tbl`` and its origin cells in reading order."""
-    placed: list[dict[int, tuple[_Origin, bool]]] = []
+def _grid(table: Any) -> tuple[list[list[Slot[_Origin]]], list[_Origin]]:
+    """The expanded grid of a ``w:tbl`` and its origin cells in reading order.
+
+    Each ``w:tc`` is placed at its grid column (after ``w:gridBefore`` and the cells
+    before it); a ``vMerge`` continue cell extends the origin above it in the same
+    column, a legacy ``hMerge`` continue cell the one to its left. The expansion is
+    :func:`~govreport.sources.grid.expand`.
+    """
+    spans: list[Span[_Origin]] = []
     origins: list[_Origin] = []
-    width = 0
+    above: list[tuple[int, int, _Origin]] = []  # the row above: (first column, end column, origin)
+    count = 0
     for row in _children(table):
         if row.tag != _TR:
             continue
         properties = row.find(_W + "trPr")
         col = max(0, _int_val(properties, _W + "gridBefore", 0))
-        slots: dict[int, tuple[_Origin, bool]] = {}
-        above = placed[-1] if placed else {}
+        current: list[tuple[int, int, _Origin]] = []
         for cell in _children(row):
             if cell.tag != _TC:
                 continue
@@ -267,26 +275,25 @@ def _grid(table: Any) -> tuple[list[list[tuple[_Origin | None, bool]]], list[_Or
             origin: _Origin | None = None
             vmerge = cell_properties.find(_W + "vMerge") if cell_properties is not None else None
             hmerge = cell_properties.find(_W + "hMerge") if cell_properties is not None else None
-            if vmerge is not None and vmerge.get(_VAL, "continue") != "restart" and col in above:
-                origin = above[col][0]  # continues the cell above
-            elif hmerge is not None and hmerge.get(_VAL, "continue") != "restart" and (col - 1) in slots:
-                origin = slots[col - 1][0]  # legacy horizontal merge
+            if vmerge is not None and vmerge.get(_VAL, "continue") != "restart":
+                origin = _covering(above, col)  # continues the cell above
+            if origin is None and hmerge is not None and hmerge.get(_VAL, "continue") != "restart":
+                origin = _covering(current, col - 1)  # legacy horizontal merge
+            start = origin is None
             if origin is None:
                 origin = _Origin(cell)
                 origins.append(origin)
-                slots[col] = (origin, False)
-            else:
-                slots[col] = (origin, True)
-            for offset in range(1, span):
-                slots[col + offset] = (origin, True)
+            spans.append(Span(origin, count, col, 1, span, start=start))
+            current.append((col, col + span, origin))
             col += span
-        placed.append(slots)
-        if slots:
-            width = max(width, max(slots) + 1)
-    starts = {c for slots in placed for c, (_, spanned) in slots.items() if not spanned}
-    columns = [c for c in range(width) if c in starts]
-    empty: tuple[_Origin | None, bool] = (None, False)
-    grid = [
-        [slots.get(c, empty) for c in columns] for slots in placed if any(not spanned for _, spanned in slots.values())
-    ]
-    return grid, origins
+        above = current
+        count += 1
+    return expand(spans, rows=count), origins
+
+
+def _covering(row: list[tuple[int, int, _Origin]], column: int) -> _Origin | None:
+    """The origin covering ``column`` in a row's cells (sorted by column)."""
+    index = bisect_right(row, column, key=lambda cell: cell[0]) - 1
+    if index >= 0 and row[index][1] > column:
+        return row[index][2]
+    return None

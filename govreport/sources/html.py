@@ -56,11 +56,12 @@ from govreport.location import Location
 from govreport.sources.document import Cell, Document, Line, Table
 from govreport.sources.encoding import decode
 from govreport.sources.errors import ReadError
+from govreport.sources.grid import MAX_COLUMN_SPAN, MAX_ROW_SPAN, Slot, Span, expand
 
 __all__ = ["parse_html", "read_html"]
 
-MAX_COLSPAN = 1000
-MAX_ROWSPAN = 65534
+MAX_COLSPAN = MAX_COLUMN_SPAN
+MAX_ROWSPAN = MAX_ROW_SPAN
 
 _WS = re.compile(r"[ \t\n\r\f\v\xa0]+")
 _NON_WS = re.compile(r"[^ \t\n\r\f\v\xa0]")
@@ -154,7 +155,7 @@ class _PendingTable:
 
     __slots__ = ("column", "grid", "line")
 
-    def __init__(self, grid: list[list[tuple[_CellState | None, bool]]], line: int, column: int) -> None:
+    def __init__(self, grid: list[list[Slot[_CellState]]], line: int, column: int) -> None:
         self.grid = grid
         self.line = line
         self.column = column
@@ -172,41 +173,32 @@ def _span(value: str | None, *, low: int, high: int) -> int:
     return min(number, high)
 
 
-def _grid(rows: list[list[_CellState]]) -> list[list[tuple[_CellState | None, bool]]]:
-    """Lay the cells out on the HTML table grid; each position is ``(cell, spanned)``."""
+def _grid(rows: list[list[_CellState]]) -> list[list[Slot[_CellState]]]:
+    """Lay the cells out on the HTML table grid; each position is ``(cell, spanned)``.
+
+    Cells flow left to right past the positions that row spans from rows above
+    reserve (the HTML table model); :func:`~govreport.sources.grid.expand` does the rest.
+    """
     count = len(rows)
-    below: dict[int, tuple[_CellState, int]] = {}  # column -> (cell, rows it still covers)
-    placed: list[dict[int, tuple[_CellState, bool]]] = []
-    width = 0
+    spans: list[Span[_CellState]] = []
+    reserved: list[tuple[int, int, int]] = []  # (first column, end column, last row) of row spans from above
     for index, row in enumerate(rows):
-        slots: dict[int, tuple[_CellState, bool]] = {c: (cell, True) for c, (cell, _) in below.items()}
-        below = {c: (cell, left - 1) for c, (cell, left) in below.items() if left > 1}
-        col = 0
+        reserved = [r for r in reserved if r[2] >= index]
+        taken = sorted((c0, c1) for c0, c1, _ in reserved)
+        col = next_reserved = 0
         for cell in row:
-            while col in slots:
-                col += 1
+            # col only grows along a row, so one pass over the sorted reservations
+            # skips every one the next cell would start in.
+            while next_reserved < len(taken) and taken[next_reserved][0] <= col:
+                col = max(col, taken[next_reserved][1])
+                next_reserved += 1
             rowspan = cell.rowspan if cell.rowspan else count - index  # 0 = to the last row
-            for offset in range(cell.colspan):
-                position = col + offset
-                if position in slots:  # overlapping spans (bad markup): the first one keeps it
-                    continue
-                slots[position] = (cell, offset != 0)
-                if rowspan > 1:
-                    below[position] = (cell, rowspan - 1)
+            rowspan = min(rowspan, count - index)
+            spans.append(Span(cell, index, col, rowspan, cell.colspan))
+            if rowspan > 1:
+                reserved.append((col, col + cell.colspan, index + rowspan - 1))
             col += cell.colspan
-        placed.append(slots)
-        if slots:
-            width = max(width, max(slots) + 1)
-    # Columns and rows in which no cell starts carry nothing of their own (browsers
-    # give them no size): an absurd ``colspan`` or an empty ``<tr></tr>`` must not
-    # blow the grid up with copies.
-    starts = {c for slots in placed for c, (_, spanned) in slots.items() if not spanned}
-    columns = [c for c in range(width) if c in starts]
-    return [
-        [slots.get(c, (None, False)) for c in columns]
-        for slots in placed
-        if any(not spanned for _, spanned in slots.values())
-    ]
+    return expand(spans, rows=count)
 
 
 class _Parser(HTMLParser):

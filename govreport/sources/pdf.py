@@ -74,6 +74,7 @@ from govreport.location import Location
 from govreport.sources.document import Cell, Document, Line, Table
 from govreport.sources.encoding import UTF16_BOMS
 from govreport.sources.errors import MissingExtra, ReadError, error_detail
+from govreport.sources.grid import Span, expand
 
 __all__ = ["read_pdf"]
 
@@ -511,26 +512,21 @@ def _assemble(pages: list[list[_Block]]) -> tuple[Line | Table, ...]:
 
 
 def _table(fragment: _Fragment, index: int) -> Table | None:
-    width = len(fragment.xs) - 1
-    grid: list[list[tuple[_PdfCell, bool] | None]] = [[None] * width for _ in range(fragment.rows)]
-    for cell in fragment.cells:
-        for r in range(cell.r0, min(cell.r1, fragment.rows)):
-            for c in range(cell.c0, min(cell.c1, width)):
-                if grid[r][c] is None:
-                    grid[r][c] = (cell, not (r == cell.r0 and c == cell.c0))
-    columns = [c for c in range(width) if any(slot is not None and not slot[1] for row in grid for slot in (row[c],))]
-    kept = [row for row in grid if any(slot is not None and not slot[1] for slot in row)]
-    if len(columns) < 2 or not kept:
+    spans = [
+        Span(cell, cell.r0, cell.c0, cell.r1 - cell.r0, cell.c1 - cell.c0)
+        for cell in fragment.cells
+        if cell.r1 > cell.r0 and cell.c1 > cell.c0  # a box thinner than one grid step covers nothing
+    ]
+    grid = expand(spans, rows=fragment.rows, columns=len(fragment.xs) - 1)
+    if not grid or len(grid[0]) < 2:
         return None
     rows: list[tuple[Cell, ...]] = []
-    for r, grid_row in enumerate(kept, 1):
+    for r, grid_row in enumerate(grid, 1):
         cells: list[Cell] = []
-        for c, column in enumerate(columns, 1):
-            slot = grid_row[column]
-            if slot is None:
+        for c, (origin, spanned) in enumerate(grid_row, 1):
+            if origin is None:
                 cells.append(Cell(text="", location=Location(table=index, row=r, cell=c)))
                 continue
-            origin, spanned = slot
             cells.append(
                 Cell(
                     text=origin.text,

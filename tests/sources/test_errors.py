@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
 
+import govreport
 from govreport import ReadError, read_bytes
 from govreport.cli import main
 from govreport.location import Location
@@ -99,3 +101,31 @@ def test_parse_and_render_print_the_error_in_the_chosen_language(
         assert _run(command, missing, "--lang", lang)[0] == 2
         err = capsys.readouterr().err
         assert missing in err and text in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_directory_is_a_clear_error(tmp_path: Path) -> None:
+    code, out = _run("check", str(tmp_path), "--lang", "en", "--color", "never")
+    assert code == 2 and f"{tmp_path}: cannot read the file: it is a directory" in out
+    assert "是目录" in _run("check", str(tmp_path), "--color", "never")[1]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(ReadError) as caught:
+        govreport.read(fifo)
+    assert caught.value.code == "unreadable"
+    assert caught.value.one_line("en") == f"{fifo}: cannot read the file: not a regular file (a FIFO)"
+    assert str(caught.value) == f"{fifo}: 无法读取文件：不是普通文件（命名管道）"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero here")
+def test_an_endless_device_is_refused() -> None:
+    code, out = _run("check", "/dev/zero", "--lang", "en", "--color", "never")
+    assert code == 2 and "not a regular file (a character device)" in out
+
+
+def test_a_nul_in_the_path_is_a_read_error() -> None:
+    code, out = _run("check", "bad\0name.txt", "--lang", "en", "--color", "never")
+    assert code == 2 and "cannot read the file" in out and "Traceback" not in out
