@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import math
 import typing
 from decimal import Decimal
 from typing import Any, ClassVar, Union
@@ -119,18 +120,36 @@ def _convert(owner: type, name: str, hint: Any, value: Any) -> Any:
     return value
 
 
+#: A count beyond this many digits is refused rather than expanded into an int
+#: (``1E+999999999`` is a short JSON text but a vast number).
+_MAX_DIGITS = 4300
+
+
 def _cell(hint: Any, value: Any) -> Any:
+    """A cell value as the model holds it; TypeError for a value the schema rejects.
+
+    As in the schema: a bool is not a number, NaN and infinities are not numbers, and a
+    count is any number with a zero fractional part (``1.0`` becomes ``1``).
+    """
     args = typing.get_args(hint)
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        raise TypeError(f"expected a number, got {value!r}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise TypeError(f"expected a finite number, got {value!r}")
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise TypeError(f"expected a finite number, got {value!r}")
     if Decimal in args:
-        if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
-            raise TypeError(f"expected a number, got {value!r}")
         return value if isinstance(value, Decimal) else Decimal(str(value))
-    if isinstance(value, bool) or not isinstance(value, (int, Decimal, float)):
-        raise TypeError(f"expected an integer, got {value!r}")
     if isinstance(value, int):
         return value
-    if value != int(value):
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise TypeError(f"expected an integer, got {value!r}")
+        return int(value)
+    if value != value.to_integral_value():
         raise TypeError(f"expected an integer, got {value!r}")
+    if value.adjusted() >= _MAX_DIGITS:
+        raise ValueError(f"a count of more than {_MAX_DIGITS} digits: {value:.6E}")
     return int(value)
 
 

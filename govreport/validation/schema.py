@@ -361,6 +361,22 @@ class SchemaCheck:
     """The JSON Schema of the edition: structure (SCHEMA-*) and cell types (CELL-TYPE).
 
     The compiled predicate decides validity fast; jsonschema explains only the parts it rejects.
+
+    What a cell may hold is what the schema says (the schema is the contract), read as
+    JSON Schema reads it; any other value is CELL-TYPE at the cell, quoting the value:
+
+    * a *count* is an integer ≥ 0 or null, and "integer" means any number with a zero
+      fractional part, so ``1.0``, ``-0.0`` and ``Decimal("1E+2")`` are counts (their
+      integer value takes part in relations), while ``1.5`` is not;
+    * a *signed count* is an integer or null; an *amount* a number ≥ 0 or null;
+    * ``true``/``false`` are not numbers (JSON booleans), nor is a numeric string (``"3"``);
+    * NaN and the infinities (``float`` or ``Decimal``, signalling or quiet) are not JSON
+      numbers at all (RFC 8259 §6), so they are never a valid cell or year;
+    * integers of any size are valid; one too long to print is quoted in scientific form.
+
+    Any value elsewhere (a table that is a list, a year that is NaN, a key that is not a
+    string) is a SCHEMA-* finding at that place; a top-level value that is not an object
+    is SCHEMA-TYPE at pointer ``""``. Nothing here raises, whatever the instance holds.
     """
 
     stage = "schema"

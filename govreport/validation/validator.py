@@ -63,8 +63,11 @@ class Validator:
     ) -> Result:
         """Validate one instance and return every finding, sorted, with relation statistics.
 
-        Any value anywhere gives findings, never an exception; only an unknown
-        ``edition`` argument raises (:class:`~govreport.contract.schemas.UnknownEdition`).
+        Any value anywhere gives findings, never an exception (see
+        :class:`~govreport.validation.schema.SchemaCheck` for what a cell may hold); an
+        instance that is not an object at all (a list, ``None``, a string, bytes) is one
+        SCHEMA-TYPE finding at pointer ``""``. Only an unknown ``edition`` argument raises
+        (:class:`~govreport.contract.schemas.UnknownEdition`).
         """
         data = instance.to_dict() if isinstance(instance, Report) else instance
         chosen = editions.edition_of(data, edition)
