@@ -25,7 +25,7 @@ from govreport.contract.catalogue import Rule
 from govreport.messages import Text
 from govreport.pointer import escape
 
-__all__ = ["Binding", "CellRef", "compile_relations", "evaluate"]
+__all__ = ["Binding", "CellRef", "Local", "compile_relations", "evaluate", "local"]
 
 _VAR = re.compile(r"\{([a-z_]+)\}")
 
@@ -288,3 +288,74 @@ def evaluate(bindings: Iterable[Binding], values: Sequence[Any], *, blanks_as_ze
         out.append(Outcome(binding=b, status=status, expected=expected, actual=nums[0],
                            blanks=(), zeroed=blanks, values=tuple(raw)))
     return out
+
+
+@define(frozen=True, slots=True)
+class Local:
+    """The declared relations among a few cells, for a reader choosing between readings.
+
+    ``pointers`` are the cells (in the order the reader holds their values); ``checks``
+    are the bindings whose every cell is among them, as ``(total, ((weight, term), …))``
+    over indices into ``pointers``; ``groups`` is set when the cells fall into
+    consecutive runs each of whose last cell is the plain sum of the others (a table-3
+    row: ``(7,)``; table 4: ``(5, 5, 5)``), which lets a digit splitter search by sums.
+    """
+
+    pointers: tuple[str, ...]
+    checks: tuple[tuple[int, tuple[tuple[int, int], ...]], ...]
+    groups: tuple[int, ...] | None
+
+    def holds(self, values: Sequence[Any]) -> bool:
+        """False when some relation fails on ``values``; one with a blank (None) is not counted."""
+        for total, terms in self.checks:
+            t = values[total]
+            if t is None:
+                continue
+            parts = [values[i] for _, i in terms]
+            if None in parts:
+                continue
+            if sum(w * v for (w, _), v in zip(terms, parts)) != t:
+                return False
+        return True
+
+
+def _row_of(ptr: str) -> str:
+    return ptr.rsplit("/", 1)[0]
+
+
+@functools.lru_cache(maxsize=256)
+def local(edition: str, shape: tables.Shape, pointers: tuple[str, ...], *, across_rows: bool = False) -> Local:
+    """The relations of ``edition`` (for ``shape``) among ``pointers`` only.
+
+    With ``across_rows`` only the relations tying cells of different rows are kept (a
+    table's column relations, once each row has been checked on its own).
+    Raises ValueError for a pointer that is not a cell of the edition.
+    """
+    cells = {c.pointer for c in tables.cells(edition, shape)}
+    unknown = [p for p in pointers if p not in cells]
+    if unknown:
+        raise ValueError(f"{unknown[0]} is not a cell of the {edition} schema ({shape} shape)")
+    where = {p: i for i, p in enumerate(pointers)}
+    checks: list[tuple[int, tuple[tuple[int, int], ...]]] = []
+    for b in compile_relations(edition, shape):
+        refs = [b.total.pointer] + [r.pointer for _, r in b.terms]
+        if not all(p in where for p in refs):
+            continue
+        if across_rows and len({_row_of(p) for p in refs}) == 1:
+            continue
+        checks.append((where[b.total.pointer], tuple((w, where[r.pointer]) for w, r in b.terms)))
+    return Local(pointers=pointers, checks=tuple(checks), groups=_sum_groups(len(pointers), checks))
+
+
+def _sum_groups(n: int, checks: Sequence[tuple[int, tuple[tuple[int, int], ...]]]) -> tuple[int, ...] | None:
+    """Consecutive runs covering 0…n−1, each closed by a plain sum of the cells before it."""
+    sums = {total: sorted(i for _, i in terms) for total, terms in checks if all(w == 1 for w, _ in terms)}
+    groups: list[int] = []
+    start = 0
+    while start < n:
+        end = next((t for t, terms in sums.items() if terms == list(range(start, t))), None)
+        if end is None or end <= start:
+            return None
+        groups.append(end - start + 1)
+        start = end + 1
+    return tuple(groups) if groups else None

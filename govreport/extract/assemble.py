@@ -28,7 +28,7 @@ from typing import Any
 
 from attrs import define, field
 
-from govreport.contract import tables
+from govreport.contract import relations, tables
 from govreport.extract import cells as cellmod
 from govreport.extract.cells import Parsed, SplitLimit
 from govreport.extract.normalize import normalize
@@ -531,11 +531,21 @@ def _cell_for(cells: list[Cell], index: int, total: int, part: Parsed | None = N
 # -- table 3 ---------------------------------------------------------------------------
 
 
-def _row_total_ok(parts: list[Parsed]) -> bool:
-    vals = [p.value for p in parts]
-    if any(v is None for v in vals):
-        return all(v is None or (isinstance(v, int) and v >= 0) for v in vals)  # total not checkable
-    return all(isinstance(v, int) and v >= 0 for v in vals) and sum(vals[:6]) == vals[6]  # type: ignore[arg-type]
+def _counts(parts: list[Parsed]) -> bool:
+    """Every part is blank or a plain count (table 3 and 4 cells are counts ≥ 0)."""
+    return all(p.value is None or (isinstance(p.value, int) and p.value >= 0) for p in parts)
+
+
+def _holds(check: relations.Local) -> Callable[[list[Parsed]], bool]:
+    """A split is kept when its parts are counts and no declared relation among them fails."""
+    def ok(parts: list[Parsed]) -> bool:
+        return _counts(parts) and check.holds([p.value for p in parts])
+
+    return ok
+
+
+def _row_check(shape: tables.Shape, row: str) -> relations.Local:
+    return relations.local("2021", shape, tuple(f"{row}/{c}" for c in COLUMNS))
 
 
 def _groups(events: list[Event], width: int) -> list[Group]:
@@ -723,11 +733,12 @@ def read_table3(b: Builder, events: list[Event], year: int | None) -> tables.Sha
             next((e for e in group.medium if e.label is not None and e.label.key == row), None)
         b.put_row_source(row, label_event)
         b.variant(row, label_event)
-        result = _fit(b, row, group.cells, 7, _row_total_ok, pending, groups=(7,))
+        check = _row_check(shape, row)
+        result = _fit(b, row, group.cells, 7, _holds(check), pending, groups=check.groups)
         if result is not None:
             fitted[row] = result
     if pending:
-        _solve_columns(b, rows, fitted, pending)
+        _solve_columns(b, shape, rows, fitted, pending)
     for row, items in fitted.items():
         b.put_cells(row, COLUMNS, items, "2021")
     return shape
@@ -736,31 +747,21 @@ def read_table3(b: Builder, events: list[Event], year: int | None) -> tables.Sha
 _MAX_COMBINATIONS = 20_000
 
 
-def _solve_columns(b: Builder, rows: list[str], fitted: dict[str, Fitted], pending: list[Pending]) -> None:
-    """Choose among ambiguous splits using the column relations (balance, outcomes)."""
-    def value(row: str, col: int, choice: dict[str, list[Parsed]]) -> Any:
-        if row in choice:
-            return choice[row][col].value
-        items = fitted.get(row)
-        if items is None:
-            return None
-        parsed = items[col][1]
-        return None if parsed is None else parsed.value
-
-    leaves = [r for r in rows if r.startswith("/requests/outcomes/") and r != "/requests/outcomes/total"]
+def _solve_columns(b: Builder, shape: tables.Shape, rows: list[str], fitted: dict[str, Fitted],
+                   pending: list[Pending]) -> None:
+    """Choose among ambiguous splits using the relations across rows (balance, outcomes)."""
+    check = relations.local("2021", shape, tuple(f"{r}/{c}" for r in rows for c in COLUMNS), across_rows=True)
+    base: list[Any] = []
+    for r in rows:
+        items = fitted.get(r)
+        base.extend([None] * 7 if items is None else [None if p is None else p.value for _, p, _ in items])
+    offset = {r: i * 7 for i, r in enumerate(rows)}
 
     def consistent(choice: dict[str, list[Parsed]]) -> bool:
-        for col in range(7):
-            cf = value("/requests/carried_forward", col, choice)
-            rec = value("/requests/received", col, choice)
-            co = value("/requests/carried_over", col, choice)
-            tot = value("/requests/outcomes/total", col, choice)
-            if None not in (cf, rec, co, tot) and rec + co - tot != cf:
-                return False
-            parts = [value(r, col, choice) for r in leaves]
-            if tot is not None and None not in parts and sum(parts) != tot:
-                return False
-        return True
+        values = list(base)
+        for ptr, split in choice.items():
+            values[offset[ptr]:offset[ptr] + 7] = [p.value for p in split]
+        return check.holds(values)
 
     combos = 1
     for p in pending:
@@ -787,11 +788,9 @@ def _solve_columns(b: Builder, rows: list[str], fitted: dict[str, Fitted], pendi
 # -- table 4 ---------------------------------------------------------------------------
 
 
-def _t4_ok(parts: list[Parsed]) -> bool:
-    vals = [p.value for p in parts]
-    if not all(v is None or (isinstance(v, int) and v >= 0) for v in vals):
-        return False
-    return all(None in vals[i:i + 5] or sum(vals[i:i + 4]) == vals[i + 4] for i in (0, 5, 10))  # type: ignore
+def _t4_check() -> relations.Local:
+    """Table 4's fifteen cells in reading order, and the declared relations among them."""
+    return relations.local("2021", "split", tuple(f"/reviews/{g}/{c}" for g in GROUPS4 for c in REVIEW))
 
 
 def read_table4(b: Builder, events: list[Event]) -> bool:
@@ -837,7 +836,8 @@ def _t4_cells(b: Builder, cells: list[Cell]) -> Fitted | None:
     if len(trimmed) == 15:
         return _plain(trimmed)
     if _splittable(trimmed, 15):
-        return _split(b, "/reviews", trimmed, 15, _t4_ok, groups=(5, 5, 5))
+        check = _t4_check()
+        return _split(b, "/reviews", trimmed, 15, _holds(check), groups=check.groups)
     b.observe("READ-CELLS", "/reviews", {"expected": 15, "found": len(trimmed),
                                          "cells": ", ".join(c.raw or "空" for c in trimmed)},
               location=trimmed[0].location if trimmed else None, expected=15, actual=len(trimmed))
