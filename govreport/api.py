@@ -20,6 +20,7 @@ from govreport.findings import Finding, Result
 from govreport.location import Provenance
 from govreport.reading import Reading
 from govreport.sources import JSON, MAX_BYTES, read_file, read_source
+from govreport.sources.encoding import split_bom
 from govreport.sources.jsonpos import positions
 from govreport.validation import Validator
 
@@ -40,7 +41,7 @@ def read_bytes(data: bytes, *, name: str) -> Reading:
     if source.media_type == JSON:
         assert source.instance is not None
         # Findings on a JSON file point at the line and column of the value in that file.
-        where = positions(data.decode("utf-8-sig"))
+        where = positions(split_bom(data)[1].decode("utf-8"))  # read_source accepted it as UTF-8
         source_map = {ptr: Provenance(location=loc) for ptr, loc in where.items()}
         return Reading(name=name, media_type=JSON, instance=source.instance, source_map=source_map)
     assert source.document is not None

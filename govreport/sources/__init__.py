@@ -1,4 +1,4 @@
-"""Readers: bytes of any supported format -> the neutral :class:`Document` model.
+"""Sources: bytes of any supported format -> a JSON instance or the neutral :class:`Document`.
 
 Public entry points:
 
