@@ -70,6 +70,27 @@ class Provenance:
     location: Location
     raw: str | None = None
     undetermined: bool = False
+    #: For a text value (a section's narrative): ``(offset, location)`` pairs, sorted, each
+    #: the place in the source where the text from ``offset`` on was read (one per line).
+    anchors: tuple[tuple[int, Location], ...] = ()
+
+    def locate(self, offset: int) -> Location:
+        """Where character ``offset`` of a text value was read (its line and column when known).
+
+        Without anchors (a JSON instance), the location of the value itself.
+        """
+        best: tuple[int, Location] | None = None
+        for anchor in self.anchors:
+            if anchor[0] > offset:
+                break
+            best = anchor
+        if best is None:
+            return self.location
+        start, where = best
+        if where.column is None:
+            return where
+        return Location(line=where.line, column=where.column + (offset - start), page=where.page,
+                        table=where.table, row=where.row, cell=where.cell)
 
     def to_dict(self) -> dict[str, object]:
         out: dict[str, object] = {"location": self.location.to_dict()}

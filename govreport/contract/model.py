@@ -389,8 +389,9 @@ class ReportInfo(_Node):
 
 @define(frozen=True, kw_only=True)
 class Sections(_Node):
-    """Narrative text of the six sections."""
+    """Narrative text of the six sections, and the text before section 一 (``preamble``)."""
 
+    preamble: str | None = None
     overview: str | None = None
     active_disclosure: str | None = None
     requests: str | None = None

@@ -79,13 +79,20 @@ def parse_document(document: Document) -> Reading:
         builder.observe("READ-MISSING", "/report/year", {})
     texts = meta.section_texts(stream, sections, regions.spans())
     for name, (start, end) in sections.items():
+        anchors = texts[name][1] if name in texts else ()
         builder.sources[f"/sections/{name}"] = Provenance(location=stream.location(start),
-                                                          raw=stream.raw_text(start, end))
+                                                          raw=stream.raw_text(start, end), anchors=anchors)
+    if meta.PREAMBLE in texts:
+        text, anchors = texts[meta.PREAMBLE]
+        builder.sources[f"/sections/{meta.PREAMBLE}"] = Provenance(location=anchors[0][1] if anchors else
+                                                                   stream.location(0), anchors=anchors)
 
     instance: dict[str, Any] = {"edition": edition, "report": report}
     # Every heading found is a section, even with no narrative of its own (validation
     # reports the missing ones, DOC-SECTIONS, from the instance alone).
-    instance["sections"] = {k: texts.get(k, "") for k in meta.SECTIONS if k in sections}
+    instance["sections"] = {k: texts[k][0] if k in texts else "" for k in meta.SECTIONS if k in sections}
+    if meta.PREAMBLE in texts:
+        instance["sections"] = {meta.PREAMBLE: texts[meta.PREAMBLE][0], **instance["sections"]}
     for key in ("active_disclosure", "requests", "reviews"):
         if key in builder.instance:
             instance[key] = _ordered(builder.instance[key], key, edition, shape)

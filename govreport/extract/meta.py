@@ -12,8 +12,9 @@ import re
 from datetime import date
 
 from govreport.extract.stream import Stream, _data, _spaced
+from govreport.location import Location
 
-__all__ = ["SECTIONS", "find_sections", "metadata", "section_texts"]
+__all__ = ["PREAMBLE", "SECTIONS", "find_sections", "metadata", "section_texts"]
 
 SECTIONS = ("overview", "active_disclosure", "requests", "reviews", "problems", "other_matters")
 
@@ -54,28 +55,57 @@ def find_sections(stream: Stream) -> dict[str, tuple[int, int]]:
     return found
 
 
+#: The text before section 一 (title, basis, statistics period) is kept under this key.
+PREAMBLE = "preamble"
+
+
 def section_texts(stream: Stream, sections: dict[str, tuple[int, int]],
-                  exclude: list[tuple[int, int]]) -> dict[str, str]:
-    """The narrative text of each section as written (tables left out)."""
+                  exclude: list[tuple[int, int]]) -> dict[str, tuple[str, tuple[tuple[int, Location], ...]]]:
+    """The narrative text of each section as written (tables left out), with anchors.
+
+    Each text comes with ``(offset, location)`` anchors, one per source line, so a
+    sentence found in it can be located in the document. The text before the first
+    heading is kept as :data:`PREAMBLE` (only when some heading was found).
+    """
     order = sorted(sections.items(), key=lambda kv: kv[1][0])
-    out: dict[str, str] = {}
+    spans: list[tuple[str, int, int]] = []
+    if order and order[0][1][0] > 0:
+        spans.append((PREAMBLE, 0, order[0][1][0]))
     for i, (name, (_, head_end)) in enumerate(order):
         end = order[i + 1][1][0] if i + 1 < len(order) else len(stream.text)
+        spans.append((name, head_end, end))
+    out: dict[str, tuple[str, tuple[tuple[int, Location], ...]]] = {}
+    for name, begin, end in spans:
         parts: list[str] = []
+        anchors: list[tuple[int, Location]] = []
+        length = 0
         for piece in stream.pieces:
             if piece.kind == "grid":
                 continue
-            a = max(head_end, piece.start)
+            a = max(begin, piece.start)
             b = min(end, piece.start + len(piece.view.text))
             if a >= b:
                 continue
             for lo, hi in _subtract((a, b), exclude):
-                raw = piece.raw[piece.view.source(lo - piece.start): piece.view.source(hi - piece.start)]
-                if raw.strip():
-                    parts.append(raw.strip())
-        text = "\n".join(parts).strip(" \n。.|")
+                first = piece.view.source(lo - piece.start)
+                raw = piece.raw[first: piece.view.source(hi - piece.start)]
+                text = raw.strip()
+                if not text:
+                    continue
+                origin = first + (len(raw) - len(raw.lstrip()))
+                if parts:
+                    length += 1  # the "\n" joining parts
+                offset = 0
+                for line in text.split("\n"):
+                    anchors.append((length + offset, piece.locate_raw(origin + offset)))
+                    offset += len(line) + 1
+                parts.append(text)
+                length += len(text)
+        joined = "\n".join(parts)
+        text = joined.strip(" \n。.|")
         if text:
-            out[name] = text
+            lead = len(joined) - len(joined.lstrip(" \n。.|"))
+            out[name] = (text, tuple((max(o - lead, 0), loc) for o, loc in anchors if o - lead < len(text)))
     return out
 
 

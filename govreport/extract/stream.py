@@ -43,7 +43,12 @@ class Piece:
         """The source location of a character of this piece's normalised text."""
         if self.kind == "grid":
             return self.location
-        offset = self.view.source(view_index)
+        return self.locate_raw(self.view.source(view_index))
+
+    def locate_raw(self, offset: int) -> Location:
+        """The source location of character ``offset`` of this piece's raw text."""
+        if self.kind == "grid":
+            return self.location
         base = self.location
         prefix = self.raw[:offset]
         newlines = prefix.count("\n")
