@@ -54,7 +54,7 @@ from govreport.contract.model import (
 from govreport.contract.schemas import EDITIONS
 from govreport.pointer import pointer, split_pointer
 
-__all__ = ["Fault", "FAULT_KINDS", "faulty_reports", "reports"]
+__all__ = ["Fault", "FAULT_KINDS", "consecutive_reports", "faulty_reports", "reports"]
 
 APPLICANTS = ("natural_person", "commercial", "research", "public_interest", "legal_services", "other_org")
 COLUMNS = APPLICANTS + ("total",)
@@ -299,3 +299,46 @@ def faulty_reports(draw: st.DrawFn, edition: str | None = None, kinds: tuple[str
         bad = Decimal(draw(st.integers(0, 1000))) + Decimal("0.5")
     _set(data, spec.pointer, bad)
     return data, Fault(rule=kind, pointer=spec.pointer, description=f"set {spec.pointer} to {bad}")
+
+
+@st.composite
+def consecutive_reports(draw: st.DrawFn, broken: bool = False) -> tuple[dict[str, Any], dict[str, Any], tuple[str, ...]]:
+    """Two valid 2021-edition reports of one agency, for consecutive years, that follow on.
+
+    Returns ``(last_year, this_year, pointers)``: this year's 上年结转 equals last year's
+    结转下年度继续办理 in every column, and its 现行有效件数 of 规章 and 行政规范性文件 roll
+    forward. With ``broken``, one applicant column of this year's carried-over row (and
+    with it the total column) is one more than last year carried forward — the rest of
+    this year's table 3 rebalanced so that each report is valid on its own; ``pointers``
+    are the cells X-YEAR must then report (empty when not broken).
+    """
+    last = draw(reports(edition="2021")).to_dict()
+    this = draw(reports(edition="2021")).to_dict()
+    this["report"]["agency"] = last["report"]["agency"]
+    year = min(last["report"]["year"], 2029)
+    last["report"]["year"], this["report"]["year"] = year, year + 1
+    req = this["requests"]
+    outcomes = req["outcomes"]["total"]
+    req["carried_over"] = dict(last["requests"]["carried_forward"])
+    for column in APPLICANTS:
+        forward = req["received"][column] + req["carried_over"][column] - outcomes[column]
+        if forward < 0:  # receive more this year, so nothing is carried forward negative
+            req["received"][column] -= forward
+            forward = 0
+        req["carried_forward"][column] = forward
+    pointers: tuple[str, ...] = ()
+    if broken:
+        column = draw(st.sampled_from(APPLICANTS))
+        req["carried_over"][column] += 1
+        req["carried_forward"][column] += 1
+        pointers = (f"/requests/carried_over/{column}", "/requests/carried_over/total")
+    for row in ("received", "carried_over", "carried_forward"):
+        req[row]["total"] = sum(req[row][c] for c in APPLICANTS)
+    for row in ("regulations", "normative_documents"):
+        now, before = this["active_disclosure"][row], last["active_disclosure"][row]
+        in_force = before["in_force"] + now["issued"] - now["repealed"]
+        if in_force < 0:
+            now["issued"] -= in_force
+            in_force = 0
+        now["in_force"] = in_force
+    return last, this, pointers

@@ -20,7 +20,7 @@ from govreport import api
 from govreport.contract import catalogue
 from govreport.findings import STAGES, Finding, Result
 from govreport.location import Provenance
-from govreport.validation import CHECKS, Validator
+from govreport.validation import CHECKS, Validator, collection
 from govreport.writers.json import dumps
 from tests.conftest import EXAMPLES
 from tests.corpus import accuracy
@@ -73,6 +73,8 @@ def test_every_catalogued_rule_has_exactly_one_owning_check() -> None:
     for check in CHECKS:
         for rule in check.rules:
             owners.setdefault(rule, []).append(type(check).__name__)
+    for rule in collection.RULES:  # checked across the reports of a run
+        owners.setdefault(rule, []).append("collection")
     catalogued = {r.id for r in catalogue.all_rules()}
     assert {rule for rule, who in owners.items() if len(who) > 1} == set()
     assert catalogued - set(owners) == set(), "rules no check makes"

@@ -160,7 +160,7 @@ def test_bad_usage_exits_2() -> None:
 
 
 def test_an_unexpected_failure_is_one_line_for_that_file_only(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from govreport.cli import commands as cli
+    from govreport import batch as cli  # where each document is read and checked
 
     real_read = cli.read_bytes
 
@@ -173,14 +173,14 @@ def test_an_unexpected_failure_is_one_line_for_that_file_only(monkeypatch: pytes
     monkeypatch.delenv("GOVREPORT_DEBUG", raising=False)
     boom = tmp_path / "boom.json"
     boom.write_text("{}", encoding="utf-8")
-    code, out = run("check", str(boom), SEED, "--format", "json")
+    code, out = run("check", str(boom), SEED, "--format", "json", "--jobs", "1")
     assert code == 2
     first, second = (json.loads(line) for line in out.splitlines())
     assert first["error"]["code"] == "internal" and "IndexError" in first["error"]["message"]
     assert second["valid"] is True
     monkeypatch.setenv("GOVREPORT_DEBUG", "1")
     with pytest.raises(IndexError):
-        run("check", str(boom))
+        run("check", str(boom), "--jobs", "1")
 
 
 def test_blank_cells_of_one_row_are_one_entry_in_text_output(tmp_path: Path, seed_instance: dict[str, Any]) -> None:

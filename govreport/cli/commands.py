@@ -16,14 +16,19 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from typing import TextIO
 
-from govreport.api import check_reading, read, read_bytes
+import attrs
+
+from govreport import batch
+from govreport.api import check_reading, read
 from govreport.contract import catalogue, schemas
 from govreport.sources import JSON, read_file, read_source, sniff
 from govreport.sources.errors import ReadError
-from govreport.validation import Validator
+from govreport.findings import Result
+from govreport.validation.collection import Years
 from govreport.version import __version__
 from govreport.writers import json as json_writer
 from govreport.writers import render as render_writer
@@ -31,15 +36,20 @@ from govreport.writers import text as text_writer
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE = 0, 1, 2
+EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 _EPILOG = """\
 退出码 / exit codes:
   0  没有错误（可能有警告或提示） / no errors (warnings or info may be present)
   1  至少一个文件有错误 / at least one file has errors
-  2  输入无法使用：无法读取、不是JSON或受支持的文档、不是年度报告；或命令行用法错误
-     unusable input (unreadable, not JSON or a supported document, not a report) or bad usage
-多个文件时取最严重者（2 > 1 > 0）/ with several files the worst code wins (2 > 1 > 0).
+  2  输入无法使用：无法读取、不是JSON或受支持的文档、不是年度报告、超过时限；或命令行用法错误
+     unusable input (unreadable, not JSON or a supported document, not a report, over the time
+     limit) or bad usage
+  130  被中断（Ctrl-C）：已完成的文件照常输出，汇总注明已中断 / interrupted (Ctrl-C): what finished
+     is reported and the summary says the run was interrupted
+多个文件时取最严重者（2 > 1 > 0），汇总列出无法使用的文件；加 --ignore-unusable 时无法使用的文件
+不计入退出码。 / With several files the worst code wins (2 > 1 > 0) and the summary lists the
+unusable files; with --ignore-unusable they do not count towards the exit code.
 """
 
 _PARSE_EPILOG = """\
@@ -66,22 +76,60 @@ def _use_colour(choice: str, stream: TextIO) -> bool:
 
 
 def _add_output_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", choices=("text", "json"), default="text",
-                   help="输出格式 / output format: text (default) or json (one object per file, JSON Lines)")
+    p.add_argument("--format", choices=("text", "json", "lines"), default="text",
+                   help="输出格式 / output format: text (default), json (one object per file, JSON Lines), "
+                        "lines (one line per finding: file:line:col: RULE severity pointer message)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="消息语言 / message language (default zh)")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                    help="颜色 / colour in text output (default: on a terminal, unless NO_COLOR is set)")
 
 
 def _add_validation_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("files", nargs="*", metavar="PATH",
+                   help="文件、目录（递归查找受支持的文件）、通配符，或 - 表示标准输入 / files, directories (walked for "
+                        "supported files), glob patterns, or - for standard input")
     p.add_argument("--edition", choices=schemas.EDITIONS,
                    help="按指定格式版本校验 / validate against this edition (default: the instance's own, else inferred)")
     p.add_argument("--blanks-as-zero", action="store_true",
                    help="勾稽关系中空白按0计（结果会注明）/ count blank cells as zero in relations (findings say so)")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="显示提示级发现和参与计算的单元格 / show info findings and relation operands")
+    p.add_argument("-q", "--errors-only", action="store_true", help="只显示错误 / show errors only")
+    p.add_argument("--select", action="append", default=[], metavar="RULE",
+                   help="只报告这些规则（可重复，逗号分隔，可用前缀如 T3-）/ report only these rules "
+                        "(repeatable, comma-separated, prefixes such as T3- allowed)")
+    p.add_argument("--ignore", action="append", default=[], metavar="RULE",
+                   help="不报告这些规则（同上）/ do not report these rules (same syntax)")
+    p.add_argument("--files-from", metavar="FILE", help="从文件（- 为标准输入）读取路径，每行一个 / read paths from FILE "
+                                                         "(- for stdin), one per line")
+    p.add_argument("--stdin-name", default="-", metavar="NAME", help="标准输入文档的名称 / name of the document read "
+                                                                    "from standard input (default -)")
+    p.add_argument("--previous", action="append", default=[], metavar="PATH",
+                   help="上年度报告（文件或目录），只用于跨年度核对，不单独输出 / last year's reports (files or "
+                        "directories), used for the year-over-year check only, not reported themselves")
+    p.add_argument("-j", "--jobs", type=_positive_int, default=None, metavar="N",
+                   help="并行进程数（默认为CPU核数）/ worker processes (default: the machine's cores)")
+    p.add_argument("--timeout", type=_positive_float, default=300.0, metavar="SECONDS",
+                   help="每个文件的处理时限（默认300秒）/ time limit per file (default 300 s)")
+    p.add_argument("--ignore-unusable", action="store_true",
+                   help="无法使用的文件不影响退出码（仍在汇总中列出）/ unusable files do not set exit code 2 "
+                        "(they are still listed in the summary)")
+    p.add_argument("--no-progress", action="store_true", help="不显示进度条 / no progress bar on the terminal")
     _add_output_options(p)
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be ≥ 1")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be > 0")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -101,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_validation_options(check)
+    check.set_defaults(usage_error=check.error)
 
     validate = sub.add_parser(
         "validate", help="只校验JSON实例 / validate JSON instances only",
@@ -109,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_validation_options(validate)
+    validate.set_defaults(usage_error=validate.error)
 
     schema = sub.add_parser("schema", help="输出JSON模式 / print the JSON Schema",
                             description="输出某一格式版本的JSON模式。 / Print the JSON Schema of an edition.")
@@ -158,33 +208,156 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _check(args: argparse.Namespace, out: TextIO, json_only: bool) -> int:
-    validator = Validator(lang=args.lang, blanks_as_zero=args.blanks_as_zero)
-    colour = _use_colour(args.color, out)
-    worst = EXIT_OK
-    for name in args.files:
+def _rule_filter(select: Sequence[str], ignore: Sequence[str]) -> Callable[[str], bool] | None:
+    """Whether a rule id is reported, from --select/--ignore (ids or prefixes, comma-separated)."""
+    def split(values: Sequence[str]) -> tuple[str, ...]:
+        return tuple(v.strip().upper() for item in values for v in item.split(",") if v.strip())
+
+    chosen, dropped = split(select), split(ignore)
+    if not chosen and not dropped:
+        return None
+    return lambda rule: (not chosen or rule.startswith(chosen)) and not rule.startswith(dropped)
+
+
+def _filtered(outcome: batch.Outcome, keep: Callable[[str], bool] | None) -> batch.Outcome:
+    if keep is None or outcome.result is None:
+        return outcome
+    result = outcome.result
+    findings = tuple(f for f in result.findings if keep(f.rule))
+    return attrs.evolve(outcome, result=Result(edition=result.edition, findings=findings,
+                                               relations=dict(result.relations)))
+
+
+def _inputs(args: argparse.Namespace) -> list[str]:
+    names = list(args.files)
+    if args.files_from:
         try:
-            with _no_traceback(name):
-                data = read_file(name, name)
-                if json_only and sniff(data, name) != JSON:
-                    raise ReadError(name, "not-json", detail=("validate 只接受JSON实例，请用 check",
-                                                              "validate takes JSON instances; use check"))
-                reading = read_bytes(data, name=name)
-                result = validator.run(reading.instance, args.edition, source_map=reading.source_map,
-                                       observations=reading.observations)
-        except ReadError as error:
-            worst = max(worst, EXIT_UNUSABLE)
-            if args.format == "json":
-                out.write(json_writer.dumps(json_writer.error_object(name, error, lang=args.lang)) + "\n")
+            if args.files_from == "-":
+                text = sys.stdin.read()
             else:
-                out.write(text_writer.format_error(error, lang=args.lang, color=colour) + "\n")
-            continue
-        worst = max(worst, EXIT_OK if result.valid else EXIT_ERRORS)
-        if args.format == "json":
-            out.write(json_writer.dumps(json_writer.result_object(name, result, lang=args.lang)) + "\n")
+                with open(args.files_from, encoding="utf-8-sig") as handle:
+                    text = handle.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            args.usage_error(f"--files-from {args.files_from}: {getattr(exc, 'strerror', None) or exc}")
+        names.extend(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    if not names:
+        args.usage_error("没有要检查的文件 / no files to check (give paths or --files-from)")
+    if names.count("-") > 1 or ("-" in names and args.files_from == "-"):
+        args.usage_error("标准输入只能使用一次 / standard input can be used once")
+    return batch.expand(names)
+
+
+class _Progress:
+    """``[ 12/340] 3 个无法使用 · 5.2 个/秒`` on one line of a terminal's stderr."""
+
+    def __init__(self, total: int, lang: str, stream: TextIO | None) -> None:
+        self.total, self.lang, self.stream = total, lang, stream
+        self.done = self.errors = self.unusable = 0
+        self.start = time.monotonic()
+
+    def update(self, outcome: batch.Outcome) -> None:
+        if self.stream is None:
+            return
+        self.done += 1
+        self.unusable += outcome.error is not None
+        self.errors += outcome.result is not None and not outcome.result.valid
+        rate = self.done / max(time.monotonic() - self.start, 1e-6)
+        width = len(str(self.total))
+        if self.lang == "zh":
+            text = f"[{self.done:>{width}}/{self.total}] 有错误 {self.errors} · 无法使用 {self.unusable} · {rate:.1f} 个/秒"
         else:
-            out.write(text_writer.format_result(name, result, lang=args.lang, color=colour, verbose=args.verbose) + "\n")
+            text = f"[{self.done:>{width}}/{self.total}] {self.errors} with errors · {self.unusable} unusable · {rate:.1f}/s"
+        self.stream.write("\r\033[K" + text)
+        self.stream.flush()
+
+    def clear(self) -> None:
+        if self.stream is not None:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
+def _check(args: argparse.Namespace, out: TextIO, json_only: bool) -> int:
+    names = _inputs(args)
+    stdin = None
+    if "-" in names:
+        stdin = sys.stdin.buffer.read()
+    colour = _use_colour(args.color, out)
+    keep = _rule_filter(args.select, args.ignore)
+    options = batch.Options(lang=args.lang, edition=args.edition, blanks_as_zero=args.blanks_as_zero,
+                            json_only=json_only, timeout=args.timeout)
+    shown_name = {"-": args.stdin_name}
+    progress = _Progress(len(names), args.lang, sys.stderr if (
+        len(names) > 1 and not args.no_progress and args.format != "json" and sys.stderr.isatty()) else None)
+    tally = batch.Tally()
+    outcomes: list[batch.Outcome] = []
+    start = time.monotonic()
+    worst = EXIT_OK
+    try:
+        previous = list(batch.check_many(batch.expand(args.previous), jobs=args.jobs,
+                                         options=attrs.evolve(options, previous=True))) if args.previous else []
+        for outcome in batch.check_many(names, jobs=args.jobs, options=options, stdin=stdin):
+            outcome = _filtered(attrs.evolve(outcome, name=shown_name.get(outcome.name, outcome.name)), keep)
+            progress.clear()
+            _emit(out, outcome, args, colour)
+            progress.update(outcome)
+            tally.add(outcome)
+            outcomes.append(attrs.evolve(outcome, reading=None))
+            if outcome.error is not None:
+                worst = max(worst, EXIT_OK if args.ignore_unusable else EXIT_UNUSABLE)
+            elif outcome.result is not None and not outcome.result.valid:
+                worst = max(worst, EXIT_ERRORS)
+    except KeyboardInterrupt:
+        tally.interrupted = True
+    progress.clear()
+    years = None
+    if len(outcomes) + len(previous) > 1 and (keep is None or keep("X-YEAR")):
+        years = batch.years(outcomes, previous, lang=args.lang)
+        _emit_years(out, years, args, colour)
+    tally.seconds = time.monotonic() - start
+    if (len(names) > 1 or args.previous) and args.format == "text":
+        out.write(text_writer.format_summary(tally, years, lang=args.lang, color=colour) + "\n")
+    if tally.interrupted:
+        return EXIT_INTERRUPTED
     return worst
+
+
+def _emit(out: TextIO, outcome: batch.Outcome, args: argparse.Namespace, colour: bool) -> None:
+    name = outcome.name
+    if outcome.error is not None:
+        if args.format == "json":
+            out.write(json_writer.dumps(json_writer.error_object(name, outcome.error, lang=args.lang)) + "\n")
+        elif args.format == "lines":
+            out.write(f"{name}: unusable {outcome.error.code} {outcome.error.reason(args.lang)}\n")
+        else:
+            out.write(text_writer.format_error(outcome.error, lang=args.lang, color=colour) + "\n")
+        return
+    assert outcome.result is not None
+    if args.format == "json":
+        obj = json_writer.result_object(name, outcome.result, lang=args.lang)
+        obj = {"file": obj.pop("file"), "agency": outcome.agency, "year": outcome.year, **obj}
+        out.write(json_writer.dumps(obj) + "\n")
+    elif args.format == "lines":
+        for line in text_writer.format_lines(name, outcome.result.findings, lang=args.lang, errors_only=args.errors_only,
+                                             verbose=args.verbose):
+            out.write(line + "\n")
+    else:
+        out.write(text_writer.format_result(name, outcome.result, lang=args.lang, color=colour, verbose=args.verbose,
+                                            agency=outcome.agency, year=outcome.year,
+                                            errors_only=args.errors_only) + "\n")
+
+
+def _emit_years(out: TextIO, years: Years, args: argparse.Namespace, colour: bool) -> None:
+    """X-YEAR findings, after every file (pairs are known only once the run is complete)."""
+    for name, findings in years.findings.items():
+        if args.format == "json":
+            obj = {"file": name, "stage": "collection",
+                   "findings": [catalogue.localise(f, args.lang).to_dict() for f in findings]}
+            out.write(json_writer.dumps(obj) + "\n")
+        elif args.format == "lines":
+            for line in text_writer.format_lines(name, findings, lang=args.lang, errors_only=args.errors_only):
+                out.write(line + "\n")
+        elif not args.errors_only:
+            out.write(text_writer.format_years(name, findings, lang=args.lang, color=colour) + "\n")
 
 
 @contextlib.contextmanager

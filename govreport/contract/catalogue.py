@@ -29,7 +29,8 @@ class Rule:
 
     ``kind`` is ``"schema"`` (structure, from the JSON Schema), ``"relation"``
     (arithmetic, from the relations file), ``"conformance"`` (cells and format),
-    ``"document"`` (the report as a whole: its sections and narrative) or ``"reader"``
+    ``"document"`` (the report as a whole: its sections and narrative), ``"collection"``
+    (across the reports of one run, e.g. consecutive years of one agency) or ``"reader"``
     (what reading a document found). ``variants`` are extra message
     templates, e.g. ``not-assessable`` for a relation with a blank operand.
     """
@@ -224,6 +225,28 @@ _STATIC += [
         message=_t("未找到「{label}」部分的标题。", "No heading found for the section “{label}”."),
     ),
 ]
+
+
+_STATIC.append(Rule(
+    id="X-YEAR", kind="collection", severity=Severity.WARNING,
+    title=_t("与上年报告不衔接", "Does not follow on from last year's report"),
+    description=_t(
+        "同一机关相邻两年的报告：本年表三「二、上年结转政府信息公开申请数量」每一列应等于上年报告表三「四、结转下年度继续办理」同一列；"
+        "2021年版格式两年均适用时，表二规章、行政规范性文件的本年「现行有效件数」应等于上年「现行有效件数」加本年「本年制发件数」减「本年废止件数」"
+        "（机关清理文件后重新核定现行有效件数属正常情况，此项仅提示核对）。同一次运行中找不到上年报告的，记为无法核验。",
+        "Two consecutive reports of one agency: this year's table-3 row 二 (carried over) must equal last year's row 四 "
+        "(carried forward) in every column; with the 2021 edition in both years, this year's 现行有效件数 (in force) of 规章 "
+        "and 行政规范性文件 should equal last year's plus this year's issued minus repealed (agencies restate the count after "
+        "a clean-up, so this is a prompt to check). A report with no report of last year in the run is not assessable."),
+    message=_t("「{label}」为{actual}，而{previous_year}年报告（{previous}）的结转下年度继续办理为{expected}。",
+               "“{label}” is {actual}, but the {previous_year} report ({previous}) carried {expected} forward."),
+    variants={"in-force": _t(
+        "「{label}」为{actual}；按{previous_year}年报告（{previous}）的{before}件加本年制发{issued}件、减废止{repealed}件，应为{expected}件。"
+        "如本年对文件进行了清理并重新核定，可忽略此提示。",
+        "“{label}” is {actual}; the {previous_year} report ({previous}) had {before}, plus {issued} issued and minus "
+        "{repealed} repealed this year gives {expected}. If the documents were cleaned up and the count restated "
+        "this year, this can be ignored.")},
+))
 
 
 def _relation_rule(decl: dict[str, Any]) -> Rule:

@@ -45,6 +45,8 @@ MESSAGES: dict[str, Text] = {
         "internal error while processing ({detail}); please report it (GOVREPORT_DEBUG=1 shows details)",
     ),
     "encrypted": Text("PDF已加密，需要密码才能读取", "the PDF is encrypted and needs a password"),
+    "no-reports": Text("目录中没有可检查的文件（{suffixes}）", "no files to check in the directory ({suffixes})"),
+    "timeout": Text("处理超过时限（{seconds}秒），已跳过", "processing took longer than the time limit ({seconds} s); skipped"),
 }
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from govreport.contract import catalogue, relations
+from govreport.contract import catalogue, relations, tables
 from govreport.findings import Finding, Operand, RuleStats, Severity
 from govreport.messages import Text
 from govreport.validation.context import Context, printable
@@ -28,8 +28,31 @@ def _formula(terms: Sequence[tuple[int, Any]]) -> str:
     return " ".join(parts) if parts else "0"
 
 
+#: A list of more cells than this names the first few and counts the rest.
+_SHOWN = 4
+
+
 def _labels(refs: Sequence[relations.CellRef]) -> Text:
-    return Text("、".join(r.label for r in refs), ", ".join(r.label for r in refs))
+    """The cells' labels, short: the part all of them share is said once, before them.
+
+    ``表三 › 一、本年新收… › 法人或其他组织 › 商业企业`` and ``… › 科研机构`` become
+    ``表三 › 一、本年新收… › 法人或其他组织：商业企业、科研机构``; beyond :data:`_SHOWN`
+    cells the rest are counted, not listed (a message stays one readable line).
+    """
+    paths = [r.label.split(tables.SEP) for r in refs]
+    common = 0
+    if len(paths) > 1:
+        while all(len(p) > common + 1 for p in paths) and len({p[common] for p in paths}) == 1:
+            common += 1
+    head = tables.SEP.join(paths[0][:common]) if common else ""
+    names = [tables.SEP.join(p[common:]) for p in paths]
+    more = len(names) - _SHOWN if len(names) > _SHOWN + 1 else 0
+    shown = names[:_SHOWN] if more else names
+    zh = "、".join(shown) + (f"等{len(names)}个单元格" if more else "")
+    en = ", ".join(shown) + (f" and {more} more cells" if more else "")
+    if head:
+        return Text(f"{head}：{zh}", f"{head}: {en}")
+    return Text(zh, en)
 
 
 class RelationsCheck:

@@ -104,9 +104,14 @@ def test_parse_and_render_print_the_error_in_the_chosen_language(
 
 
 def test_a_directory_is_a_clear_error(tmp_path: Path) -> None:
+    # check walks a directory (tests/test_batch.py); one with nothing to check says so
+    (tmp_path / "notes.csv").write_text("x", encoding="utf-8")
     code, out = _run("check", str(tmp_path), "--lang", "en", "--color", "never")
-    assert code == 2 and f"{tmp_path}: cannot read the file: it is a directory" in out
-    assert "是目录" in _run("check", str(tmp_path), "--color", "never")[1]
+    assert code == 2 and f"{tmp_path}: no files to check in the directory (.json" in out
+    assert "目录中没有可检查的文件" in _run("check", str(tmp_path), "--color", "never")[1]
+    # ... and reading a directory as a file is a read error
+    with pytest.raises(ReadError, match="是目录"):
+        govreport.read(tmp_path)
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")

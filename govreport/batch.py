@@ -1,0 +1,381 @@
+"""Checking many documents: in input order, on a process pool or any executor.
+
+:func:`check_many` yields one :class:`Outcome` per input, in input order, as soon as it
+and every input before it are done. An outcome is a value, never an exception: a file
+that cannot be used carries its :class:`~govreport.sources.errors.ReadError`, so one bad
+file never ends the iteration or breaks a pool. Every outcome pickles.
+
+Where the work runs:
+
+* ``jobs=1`` (or a single input): in this process;
+* ``jobs=N``: a :class:`~concurrent.futures.ProcessPoolExecutor` of N workers whose
+  caches (schemas, compiled relations, label tables) are warmed once per worker;
+* ``executor=…``: any :class:`concurrent.futures.Executor` — a Dask cluster's
+  ``Client.get_executor()`` works unchanged, which is how a national corpus runs on
+  many machines (the paths must be readable where the workers run).
+
+A per-file time limit (``timeout`` seconds) turns a runaway file into its own
+``timeout`` error: inside a worker's main thread a timer interrupts the work; where
+that is not possible (threads, remote workers), the caller stops waiting for the file
+after the limit and reports it, while the rest of the batch goes on.
+
+Across reports (stage ``collection``): :func:`check_many` also returns, per outcome, a
+small :class:`~govreport.validation.collection.Profile`; :func:`check_years` pairs
+them by agency and year (X-YEAR) once the run is complete.
+"""
+
+from __future__ import annotations
+
+import collections
+import concurrent.futures as cf
+import contextlib
+import glob
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from attrs import define, field
+
+from govreport.api import read_bytes
+from govreport.contract import schemas
+from govreport.findings import Finding, Result, Severity
+from govreport.reading import Reading
+from govreport.sources import JSON, read_file, sniff
+from govreport.sources.errors import ReadError
+from govreport.validation import Validator, report_order
+from govreport.validation.collection import Profile, Years, check_years, profile
+
+__all__ = ["SUFFIXES", "Options", "Outcome", "Tally", "check_many", "check_one", "expand", "years"]
+
+#: File suffixes a directory walk picks up (the content still decides the format).
+SUFFIXES = (".json", ".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf")
+
+
+@define(frozen=True, kw_only=True, slots=True)
+class Options:
+    """How each document is checked (picklable: it travels to the workers)."""
+
+    lang: str = "zh"
+    edition: str | None = None
+    blanks_as_zero: bool = False
+    #: only JSON instances are accepted (``govreport validate``)
+    json_only: bool = False
+    #: keep the whole :class:`~govreport.reading.Reading` in the outcome (HTML reports, exports)
+    keep_reading: bool = False
+    #: seconds per file, or None for no limit
+    timeout: float | None = None
+    #: the report is only last year's context (``--previous``): X-YEAR gives it no findings
+    previous: bool = False
+
+
+@define(frozen=True, kw_only=True, slots=True)
+class Outcome:
+    """What checking one input gave: a result, or the reason the file is unusable."""
+
+    name: str
+    result: Result | None = None
+    error: ReadError | None = None
+    profile: Profile | None = None
+    reading: Reading | None = None
+    agency: str | None = None
+    year: int | None = None
+    media_type: str | None = None
+    seconds: float = 0.0
+    index: int = field(default=0, eq=False)
+
+    @property
+    def unusable(self) -> bool:
+        return self.error is not None
+
+    @property
+    def edition(self) -> str | None:
+        return self.result.edition if self.result is not None else None
+
+    def with_findings(self, extra: Sequence[Finding]) -> Outcome:
+        """This outcome with more findings (e.g. X-YEAR's) added to its result."""
+        if self.result is None or not extra:
+            return self
+        findings = tuple(sorted(self.result.findings + tuple(extra), key=report_order))
+        result = Result(edition=self.result.edition, findings=findings, relations=dict(self.result.relations))
+        return Outcome(name=self.name, result=result, error=self.error, profile=self.profile, reading=self.reading,
+                       agency=self.agency, year=self.year, media_type=self.media_type, seconds=self.seconds,
+                       index=self.index)
+
+
+# -- inputs ------------------------------------------------------------------------------
+
+_GLOB = set("*?[")
+
+
+def expand(paths: Iterable[str], *, suffixes: Sequence[str] = SUFFIXES) -> list[str]:
+    """Inputs as files: a directory is walked recursively (sorted, only ``suffixes``,
+    hidden files and directories skipped; one with nothing to check is kept, and
+    checking it is a ``no-reports`` error), a pattern the shell did not expand is
+    globbed (``**`` too), anything else is kept as given (a missing file is reported
+    when it is checked). ``-`` (standard input) is kept as is.
+    """
+    out: list[str] = []
+    for path in paths:
+        if path != "-" and os.path.isdir(path):
+            # A directory with nothing to check stays, so checking it says so.
+            out.extend(_walk(path, suffixes) or [path])
+        elif _GLOB & set(path) and not os.path.exists(path):
+            matches = sorted(glob.glob(path, recursive=True))
+            for match in matches:
+                out.extend(_walk(match, suffixes) if os.path.isdir(match) else [match])
+            if not matches:
+                out.append(path)
+        else:
+            out.append(path)
+    return out
+
+
+def _walk(root: str, suffixes: Sequence[str]) -> list[str]:
+    found: list[str] = []
+    wanted = tuple(s.lower() for s in suffixes)
+    for here, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(os.path.join(here, f) for f in sorted(files)
+                     if not f.startswith(".") and f.lower().endswith(wanted))
+    return found
+
+
+# -- one document --------------------------------------------------------------------------
+
+_VALIDATORS: dict[tuple[str, bool], Validator] = {}
+
+
+def _validator(options: Options) -> Validator:
+    key = (options.lang, options.blanks_as_zero)
+    found = _VALIDATORS.get(key)
+    if found is None:
+        found = _VALIDATORS[key] = Validator(lang=options.lang, blanks_as_zero=options.blanks_as_zero)
+    return found
+
+
+class _Timeout(BaseException):
+    """Raised by the timer inside a worker (a BaseException, so no ``except Exception`` eats it)."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    """Interrupt the block after ``seconds`` (only in a main thread on a POSIX system)."""
+    usable = (seconds is not None and seconds > 0 and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        # Raised where the work happens to be; if that is a place that swallows
+        # exceptions (a finaliser, a weakref callback), the re-armed timer fires again.
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
+        raise _Timeout
+
+    old = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)  # type: ignore[arg-type]
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def check_one(name: str, options: Options = Options(), data: bytes | None = None) -> Outcome:
+    """Check one input (a path, or ``data`` already read under ``name``); never raises
+    for a bad file: the error is in the outcome."""
+    start = time.perf_counter()
+    try:
+        with _time_limit(options.timeout):
+            outcome = _check(name, options, data)
+    except _Timeout:
+        outcome = Outcome(name=name, error=ReadError(name, "timeout", seconds=_seconds(options.timeout)))
+    except ReadError as error:
+        outcome = Outcome(name=name, error=error)
+    except (KeyboardInterrupt, MemoryError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - one broken file must not end a batch
+        if os.environ.get("GOVREPORT_DEBUG"):
+            raise
+        outcome = Outcome(name=name, error=ReadError(name, "internal", detail=f"{type(exc).__name__}: {exc}"[:200]))
+    return Outcome(name=outcome.name, result=outcome.result, error=outcome.error, profile=outcome.profile,
+                   reading=outcome.reading, agency=outcome.agency, year=outcome.year,
+                   media_type=outcome.media_type, seconds=time.perf_counter() - start)
+
+
+def _seconds(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def _check(name: str, options: Options, data: bytes | None) -> Outcome:
+    if data is None and os.path.isdir(name):
+        raise ReadError(name, "no-reports", suffixes=" ".join(SUFFIXES))
+    raw = read_file(name, name) if data is None else data
+    if options.json_only and sniff(raw, name) != JSON:
+        raise ReadError(name, "not-json", detail=("validate 只接受JSON实例，请用 check",
+                                                  "validate takes JSON instances; use check"))
+    reading = read_bytes(raw, name=name)
+    result = _validator(options).run(reading.instance, options.edition, source_map=reading.source_map,
+                                     observations=reading.observations)
+    report = reading.instance.get("report") if isinstance(reading.instance, dict) else None
+    report = report if isinstance(report, dict) else {}
+    agency = report.get("agency") if isinstance(report.get("agency"), str) else None
+    year = report.get("year") if isinstance(report.get("year"), int) and not isinstance(report.get("year"), bool) \
+        else None
+    return Outcome(
+        name=name, result=result, agency=agency, year=year, media_type=reading.media_type,
+        profile=profile(name, reading.instance, result.edition, reading.source_map, previous=options.previous),
+        reading=reading if options.keep_reading else None,
+    )
+
+
+def _warm() -> None:
+    """Worker initialiser: Ctrl-C is the parent's to handle; load what every check needs."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for edition in schemas.EDITIONS:
+        schemas.schema(edition)
+    Validator().run({"edition": schemas.EDITIONS[-1], "report": {"year": 2021}})
+
+
+# -- many documents -------------------------------------------------------------------------
+
+
+def check_many(
+    paths: Iterable[str],
+    *,
+    jobs: int | None = None,
+    executor: cf.Executor | None = None,
+    options: Options | None = None,
+    stdin: bytes | None = None,
+    lang: str = "zh",
+    edition: str | None = None,
+    blanks_as_zero: bool = False,
+    timeout: float | None = None,
+    keep_reading: bool = False,
+) -> Iterator[Outcome]:
+    """Check every input, yielding one :class:`Outcome` per input in input order.
+
+    ``paths`` are files (use :func:`expand` for directories and patterns); the input
+    ``-`` is ``stdin`` (bytes). ``jobs`` defaults to the machine's cores; ``executor``
+    overrides it with any :class:`concurrent.futures.Executor` (not shut down here).
+    ``options`` (or the keyword arguments) say how each document is checked. Closing
+    the iterator early cancels the work not yet started.
+    """
+    opts = options or Options(lang=lang, edition=edition, blanks_as_zero=blanks_as_zero, timeout=timeout,
+                              keep_reading=keep_reading)
+    items = list(paths)
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if executor is None and (workers <= 1 or len(items) <= 1):
+        for i, name in enumerate(items):
+            yield _indexed(check_one(name, opts, stdin if name == "-" else None), i)
+        return
+    own = executor is None
+    pool = executor or cf.ProcessPoolExecutor(max_workers=workers, initializer=_warm)
+    stuck: list[bool] = []
+    try:
+        yield from _ordered(pool, items, opts, stdin, window=4 * max(workers, 1) if own else 64, stuck=stuck)
+    finally:
+        if own:
+            if stuck and isinstance(pool, cf.ProcessPoolExecutor):
+                _terminate(pool)
+            pool.shutdown(wait=not stuck, cancel_futures=True)
+
+
+def _terminate(pool: cf.ProcessPoolExecutor) -> None:
+    """End the workers of a pool one of which never came back (its file hung in C code)."""
+    for process in list(getattr(pool, "_processes", {}).values()):
+        with contextlib.suppress(Exception):
+            process.terminate()
+
+
+def _indexed(outcome: Outcome, index: int) -> Outcome:
+    return Outcome(name=outcome.name, result=outcome.result, error=outcome.error, profile=outcome.profile,
+                   reading=outcome.reading, agency=outcome.agency, year=outcome.year,
+                   media_type=outcome.media_type, seconds=outcome.seconds, index=index)
+
+
+def _ordered(pool: cf.Executor, items: list[str], opts: Options, stdin: bytes | None,
+             window: int, stuck: list[bool]) -> Iterator[Outcome]:
+    """Submit at most ``window`` ahead and yield in input order."""
+    pending: collections.deque[tuple[int, str, cf.Future[Outcome], float]] = collections.deque()
+    submitted = 0
+
+    def submit() -> None:
+        nonlocal submitted
+        name = items[submitted]
+        data = stdin if name == "-" else None
+        pending.append((submitted, name, pool.submit(check_one, name, opts, data), time.monotonic()))
+        submitted += 1
+
+    while submitted < len(items) and len(pending) < window:
+        submit()
+    try:
+        while pending:
+            index, name, future, started = pending.popleft()
+            outcome = _wait(future, name, opts.timeout, started)
+            if not future.done():
+                stuck.append(True)
+            if submitted < len(items):
+                submit()
+            yield _indexed(outcome, index)
+    finally:
+        for _, _, future, _ in pending:
+            future.cancel()
+
+
+#: How long past its time limit the caller waits for a file before reporting it itself
+#: (the worker's own timer normally ends it first).
+_GRACE = 10.0
+
+
+def _wait(future: cf.Future[Outcome], name: str, timeout: float | None, started: float) -> Outcome:
+    limit = None if timeout is None else max(timeout + _GRACE - (time.monotonic() - started), 0.1)
+    try:
+        return future.result(timeout=limit)
+    except cf.TimeoutError:
+        future.cancel()
+        return Outcome(name=name, error=ReadError(name, "timeout", seconds=_seconds(timeout)))
+    except cf.CancelledError:
+        return Outcome(name=name, error=ReadError(name, "internal", detail="cancelled"))
+    except (KeyboardInterrupt, MemoryError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - a lost worker is that file's error, not the batch's end
+        return Outcome(name=name, error=ReadError(name, "internal", detail=f"{type(exc).__name__}: {exc}"[:200]))
+
+
+def years(outcomes: Iterable[Outcome], previous: Iterable[Outcome] = (), *, lang: str = "zh") -> Years:
+    """X-YEAR over a run's outcomes (``previous`` are last year's reports, context only)."""
+    profiles = [o.profile for o in list(previous) + list(outcomes) if o.profile is not None]
+    return check_years(profiles, lang=lang)
+
+
+@define(kw_only=True, slots=True)
+class Tally:
+    """A run's summary, added to one outcome at a time (what the closing summary shows)."""
+
+    files: int = 0
+    passed: int = 0
+    with_errors: int = 0
+    unusable: list[tuple[str, str]] = field(factory=list)  # (name, error code)
+    rules: collections.Counter[str] = field(factory=collections.Counter)
+    errors_by_file: collections.Counter[str] = field(factory=collections.Counter)
+    interrupted: bool = False
+    seconds: float = 0.0
+
+    def add(self, outcome: Outcome) -> None:
+        self.files += 1
+        if outcome.error is not None:
+            self.unusable.append((outcome.name, outcome.error.code))
+            return
+        assert outcome.result is not None
+        for finding in outcome.result.findings:
+            self.rules[finding.rule] += 1
+        errors = sum(1 for f in outcome.result.findings if f.severity is Severity.ERROR)
+        if errors:
+            self.with_errors += 1
+            self.errors_by_file[outcome.name] = errors
+        else:
+            self.passed += 1
