@@ -665,15 +665,43 @@ def _run_python(code: str, namespace: dict[str, Any]) -> str:
 
 
 def tutorial_page() -> str:
-    text = TEMPLATE.read_text(encoding="utf-8")
+    return _run_template(TEMPLATE, {TUTORIAL_INPUT: ROOT / TUTORIAL_INPUT})
+
+
+#: The batch page runs over copies of these reports (its examples show a real corpus).
+BATCH_TEMPLATE = ROOT / "docs" / "_templates" / "batch.md"
+BATCH_INPUTS = {
+    "reports/2023/hongze-2023.pdf": ROOT / "tests/corpus/files/hongze-2023.pdf",
+    "reports/2024/hongze-2024.pdf": ROOT / "tests/corpus/files/hongze-2024.pdf",
+    "reports/2024/huaian-2024.pdf": ROOT / "tests/corpus/files/huaian-2024.pdf",
+    "reports/2024/shanghai-stc-2024.md": ROOT / "tests/corpus/files/shanghai-stc-2024.md",
+    "reports/2020/pingtan-2020.txt": ROOT / "tests/corpus/files/pingtan-2020.txt",
+    "reports/2021/pingtan-2021.txt": ROOT / "tests/corpus/files/pingtan-2021.txt",
+    "reports/2021/chaotian-2021.txt": ROOT / TUTORIAL_INPUT,
+    "reports/2021/notes.txt": None,  # not a report: how an unusable file shows
+}
+#: Elapsed time is the one thing in the output that differs from run to run.
+_ELAPSED = re.compile(r"(用时 )\d+\.\d( 秒)|(\b)\d+\.\d( s\b)")
+
+
+def batch_page() -> str:
+    return _run_template(BATCH_TEMPLATE, BATCH_INPUTS)
+
+
+def _run_template(template: Path, inputs: dict[str, Path | None]) -> str:
+    text = template.read_text(encoding="utf-8")
     text = text.replace("@INPUT@", TUTORIAL_INPUT).replace("@CHANGED@", CHANGED)
     namespace: dict[str, Any] = {"__name__": "__tutorial__"}
     with tempfile.TemporaryDirectory() as tmp:
-        # Run in a scratch directory holding the input at the same relative path, so the
+        # Run in a scratch directory holding the inputs at the same relative paths, so the
         # outputs show the paths a reader types and the changed copy lands nowhere in the repo.
-        target = Path(tmp) / TUTORIAL_INPUT
-        target.parent.mkdir(parents=True)
-        shutil.copyfile(ROOT / TUTORIAL_INPUT, target)
+        for name, source in inputs.items():
+            target = Path(tmp) / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if source is None:
+                target.write_text("会议纪要：本文件不是年度报告。\n", encoding="utf-8")
+            else:
+                shutil.copyfile(source, target)
         with contextlib.chdir(tmp), _no_colour():
             pieces: list[str] = []
             position = 0
@@ -686,7 +714,7 @@ def tutorial_page() -> str:
                     pieces.append(_run_python(match.group(2), namespace))
                 position = match.end()
             pieces.append(text[position:])
-    body = "".join(pieces)
+    body = _ELAPSED.sub(lambda m: f"{m.group(1)}…{m.group(2)}" if m.group(1) else f"…{m.group(4)}", "".join(pieces))
     return GENERATED + "\n\n" + re.sub(r"\n{3,}", "\n\n", body).rstrip() + "\n"
 
 
@@ -712,6 +740,7 @@ def pages() -> dict[Path, str]:
         Path("docs/reference/rules.md"): rules_page(),
         Path("docs/reference/cli.md"): cli_page(),
         Path("docs/tutorial.md"): tutorial_page(),
+        Path("docs/batch.md"): batch_page(),
     }
 
 

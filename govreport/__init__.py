@@ -8,6 +8,8 @@ The public API (semantic versioning applies to these names only):
   :func:`check_reading` — read a file (JSON instance or a text/Markdown/HTML/DOCX/PDF document) into a
   :class:`Reading` / a model / a :class:`Result`;
 * :func:`validate`, :class:`Validator`, :class:`Result` — validate an instance;
+* :func:`check_many`, :func:`expand`, :class:`Outcome` — many documents, in input order, on
+  a process pool or any ``concurrent.futures`` executor (:mod:`govreport.batch`);
 * :func:`schema`, :func:`relations`, :func:`rules`, :data:`EDITIONS` — the contract;
 * :class:`Report` (and the other classes in :mod:`govreport.contract.model`),
   :class:`Finding`, :class:`Operand`, :class:`Severity`, :class:`Location`,
@@ -29,6 +31,7 @@ from govreport.api import (
     schema,
     validate,
 )
+from govreport.batch import Outcome, check_many, expand
 from govreport.contract.catalogue import Rule
 from govreport.contract.model import Report
 from govreport.contract.schemas import EDITIONS
@@ -45,6 +48,7 @@ __all__ = [
     "Location",
     "Observation",
     "Operand",
+    "Outcome",
     "Provenance",
     "ReadError",
     "Reading",
@@ -56,7 +60,9 @@ __all__ = [
     "__version__",
     "check",
     "check_bytes",
+    "check_many",
     "check_reading",
+    "expand",
     "load",
     "read",
     "read_bytes",
