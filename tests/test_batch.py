@@ -198,3 +198,10 @@ def test_ctrl_c_reports_what_finished_and_exits_130(tmp_path: Path) -> None:
     assert "已中断" in summary
     done = int(summary.split("共 ", 1)[1].split(" 个文件", 1)[0])
     assert 1 <= done < 300
+
+
+def test_the_command_gives_the_same_output_on_one_or_two_workers(batch_inputs: list[str]) -> None:
+    one = cli("check", *batch_inputs, "--format", "json", "--jobs", "1")
+    two = cli("check", *batch_inputs, "--format", "json", "--jobs", "2")
+    assert one.returncode == two.returncode == 2
+    assert one.stdout == two.stdout and len(one.stdout.splitlines()) >= len(batch_inputs)
