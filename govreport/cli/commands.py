@@ -16,14 +16,15 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TextIO
 
 from govreport.api import check_reading, read, read_bytes
-from govreport.contract import catalogue, schemas
+from govreport.contract import catalogue, deadlines, schemas
 from govreport.sources import JSON, read_file, read_source, sniff
 from govreport.sources.errors import ReadError
 from govreport.validation import Validator
+from govreport.validation.settings import parse_date, parse_month_day
 from govreport.version import __version__
 from govreport.writers import json as json_writer
 from govreport.writers import render as render_writer
@@ -81,7 +82,32 @@ def _add_validation_options(p: argparse.ArgumentParser) -> None:
                    help="勾稽关系中空白按0计（结果会注明）/ count blank cells as zero in relations (findings say so)")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="显示提示级发现和参与计算的单元格 / show info findings and relation operands")
+    _add_document_options(p)
     _add_output_options(p)
+
+
+def _add_document_options(p: argparse.ArgumentParser) -> None:
+    """The document rules' overrides (DOC-DEADLINE): a bad value is a usage error (exit 2)."""
+    p.add_argument("--level", choices=deadlines.LEVELS,
+                   help="发布机关层级（默认按机关名称判定）/ level of the publishing agency for DOC-DEADLINE"
+                        " (default: told from the agency's name): department (31 Jan), government (31 Mar),"
+                        " township (local rules)")
+    p.add_argument("--published-on", metavar="YYYY-MM-DD", type=_cli_value(parse_date),
+                   help="发布日期（默认取自报告）/ publication date (default: the one the report states)")
+    p.add_argument("--township-deadline", metavar="MM-DD", type=_cli_value(parse_month_day),
+                   help="乡镇、街道的公布期限（地方规定，默认01-31）/ deadline of townships and sub-districts"
+                        " (local rules; default 01-31)")
+
+
+def _cli_value(parse: Callable[[str], object]) -> Callable[[str], object]:
+    """``parse`` as an argparse type: its ValueError becomes a usage error naming the value."""
+    def convert(text: str) -> object:
+        try:
+            return parse(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    convert.__name__ = parse.__name__
+    return convert
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -159,7 +185,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _check(args: argparse.Namespace, out: TextIO, json_only: bool) -> int:
-    validator = Validator(lang=args.lang, blanks_as_zero=args.blanks_as_zero)
+    validator = Validator(lang=args.lang, blanks_as_zero=args.blanks_as_zero, level=args.level,
+                          published_on=args.published_on, township_deadline=args.township_deadline)
     colour = _use_colour(args.color, out)
     worst = EXIT_OK
     for name in args.files:
