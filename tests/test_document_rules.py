@@ -9,6 +9,7 @@ wording) was read from the file by hand and is written here with the file's word
 from __future__ import annotations
 
 import copy
+import datetime
 import functools
 import io
 import json
@@ -507,3 +508,17 @@ def test_cli_bad_values_are_usage_errors(option: str, value: str, says: str) -> 
     assert run.returncode == 2
     assert option in run.stderr and says in run.stderr and "Traceback" not in run.stderr
     assert run.stdout == ""
+
+
+def test_the_api_functions_take_the_overrides(tmp_path: Path) -> None:
+    instance = _dated("广元市朝天区人民政府", "2022-03-20")
+    assert not [f for f in api.validate(instance) if f.rule == "DOC-DEADLINE"]
+    assert [f.expected for f in api.validate(instance, level="department") if f.rule == "DOC-DEADLINE"] == ["2022-01-31"]
+    late = datetime.date(2022, 4, 2)
+    assert [f.actual for f in api.validate(instance, published_on=late) if f.rule == "DOC-DEADLINE"] == ["2022-04-02"]
+    data = SEED.read_bytes()
+    result = api.check_bytes(data, name="chaotian-2021.txt", level="township", published_on="2022-02-15",
+                             township_deadline="02-14")
+    assert [f.expected for f in _found(result, "DOC-DEADLINE")] == ["2022-02-14"]
+    assert not _found(api.check(SEED, level="township", published_on="2022-02-14", township_deadline="02-14"),
+                      "DOC-DEADLINE")
