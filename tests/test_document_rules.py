@@ -522,3 +522,13 @@ def test_the_api_functions_take_the_overrides(tmp_path: Path) -> None:
     assert [f.expected for f in _found(result, "DOC-DEADLINE")] == ["2022-02-14"]
     assert not _found(api.check(SEED, level="township", published_on="2022-02-14", township_deadline="02-14"),
                       "DOC-DEADLINE")
+
+
+def test_reports_on_2018_or_earlier_follow_the_2007_regulations() -> None:
+    # FORMAT.md §10: under the 2007 条例 the deadline was 31 March for every agency.
+    department = _dated("广元市朝天区人民政府办公室", "2019-03-20", year=2018)
+    assert not _found(Validator().run(department), "DOC-DEADLINE")
+    [finding] = _found(Validator().run(_dated("广元市朝天区人民政府办公室", "2019-04-01", year=2018)), "DOC-DEADLINE")
+    assert finding.expected == "2019-03-31" and "2007年《条例》" in finding.message
+    # the 2019 revision's 31 January applies from the report on 2019
+    assert _found(Validator().run(_dated("广元市朝天区人民政府办公室", "2020-03-20", year=2019)), "DOC-DEADLINE")

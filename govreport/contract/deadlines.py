@@ -5,7 +5,8 @@ The deadlines and the patterns that tell an agency's level from its name are dat
 a county-or-higher people's government publishes its report on year Y by 31 January of
 Y+1; a county-or-higher people's government publishes its own (本级政府) report by
 31 March; townships (乡镇) and sub-districts (街道) follow local rules, 31 January
-unless the caller sets another date. A development or pilot zone (开发区, 实验区, 新区 …)
+unless the caller sets another date (a report on 2018 or earlier fell under the 2007
+条例: 31 March for all). A development or pilot zone (开发区, 实验区, 新区 …)
 named on its own or as its 管委会 is taken as its level's government: its report is
 the zone's own report, as a county's is the county's.
 """
@@ -23,7 +24,7 @@ from attrs import define
 
 from govreport.messages import Text
 
-__all__ = ["LEVELS", "Level", "LevelMatch", "basis", "deadline", "level_of", "level_text"]
+__all__ = ["LEVELS", "Level", "LevelMatch", "basis", "deadline", "level_of", "level_text", "under_2007_regulations"]
 
 Level = Literal["department", "government", "township"]
 
@@ -67,9 +68,21 @@ def level_text(level: Level) -> Text:
     return Text(entry["zh"], entry["en"])
 
 
-def basis(level: Level) -> Text:
-    """The legal basis of the level's deadline."""
-    entry = _data()["levels"][level]["basis"]
+def _before_revision(year: int) -> dict[str, Any] | None:
+    """The 2007 条例's single deadline, for a report on a year it still governed."""
+    old: dict[str, Any] = _data()["before_2019_revision"]
+    return old if year <= old["last_year"] else None
+
+
+def under_2007_regulations(year: int) -> bool:
+    """Whether a report on ``year`` fell under the 2007 条例 (one deadline, 31 March)."""
+    return _before_revision(year) is not None
+
+
+def basis(level: Level, year: int) -> Text:
+    """The legal basis of the deadline of a report on ``year`` at ``level``."""
+    old = _before_revision(year)
+    entry = old["basis"] if old is not None else _data()["levels"][level]["basis"]
     return Text(entry["zh"], entry["en"])
 
 
@@ -77,8 +90,12 @@ def deadline(level: Level, year: int, township: tuple[int, int] | None = None) -
     """The last day a report on ``year`` may be published at ``level``.
 
     ``township`` (month, day) replaces the default for townships and sub-districts
-    (their deadline is set locally). Raises ValueError for a day that does not exist.
+    (their deadline is set locally). A report on 2018 or earlier fell under the 2007
+    条例: 31 March for every level.
     """
+    old = _before_revision(year)
+    if old is not None:
+        return datetime.date(year + 1, old["month"], old["day"])
     entry = _data()["levels"][level]
     month, day = (township if level == "township" and township is not None else (entry["month"], entry["day"]))
     return datetime.date(year + 1, month, day)

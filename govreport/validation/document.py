@@ -207,8 +207,9 @@ class DocumentCheck:
         due = deadlines.deadline(level, year, settings.township_deadline)
         if published <= due:
             return
-        basis = deadlines.basis(level)
-        if level == "township" and settings.township_deadline is not None:
+        basis = deadlines.basis(level, year)
+        if (level == "township" and settings.township_deadline is not None
+                and not deadlines.under_2007_regulations(year)):
             month, day = settings.township_deadline
             basis = Text(f"乡镇、街道的时限由地方规定，此处按调用者设定的{month}月{day}日",
                          f"townships and sub-districts follow local rules; here the caller's {month:02d}-{day:02d}")
