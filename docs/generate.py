@@ -48,6 +48,8 @@ from govreport.validation.validator import Validator  # noqa: E402
 #: The report the tutorial and the rule examples start from. The tutorial reads it with
 #: govreport.read(), so a document (e.g. examples/chaotian-2021.txt) works here too.
 TUTORIAL_INPUT = "examples/chaotian-2021.txt"
+#: A real corpus report the tutorial's section on the document rules reads (``@PINGTAN@``).
+TUTORIAL_PINGTAN = "tests/corpus/files/pingtan-2021.txt"
 #: The instance the rule catalogue's examples are made from (edition 2021).
 EXAMPLE_INSTANCE = "examples/chaotian-2021.json"
 
@@ -455,6 +457,14 @@ RECIPES: dict[str, tuple[list[Change], dict[str, Any]]] = {
     "FMT-EDITION": ([("set", "/report/year", 2020)], {}),
     "FMT-SHAPE": ([], {}),
     "BLANKS-AS-ZERO": ([("set", "/requests/carried_over/commercial", None)], {"blanks_as_zero": True}),
+    # The document rules, on the seed's own texts and its agency (广元市朝天区人民政府办公室).
+    "DOC-SECTIONS": ([("delete", "/sections/problems", None)], {}),
+    "DOC-PERIOD": ([("set", "/sections/preamble",
+                     "本报告中所列数据的统计期限自2021年1月1日起至2021年11月30日止")], {}),
+    "DOC-DEADLINE": ([("set", "/report/agency", "广元市朝天区人民政府办公室"),
+                      ("set", "/report/published_on", "2022-02-10")], {}),
+    "DOC-FEES": ([("set", "/sections/other_matters",
+                   "今年,我办严格按照《中华人民共和国政府信息公开条例》办理收到的申请公开件")], {}),
 }
 
 KIND_NAMES = {
@@ -462,6 +472,7 @@ KIND_NAMES = {
     "schema": "模式 Schema",
     "conformance": "单元格与格式 Cells and format",
     "reader": "读取文档 Reading documents",
+    "document": "正文与发布 The document",
 }
 
 
@@ -665,7 +676,7 @@ def _run_python(code: str, namespace: dict[str, Any]) -> str:
 
 
 def tutorial_page() -> str:
-    return _run_template(TEMPLATE, {TUTORIAL_INPUT: ROOT / TUTORIAL_INPUT})
+    return _run_template(TEMPLATE, {TUTORIAL_INPUT: ROOT / TUTORIAL_INPUT, TUTORIAL_PINGTAN: ROOT / TUTORIAL_PINGTAN})
 
 
 #: The batch page runs over copies of these reports (its examples show a real corpus).
@@ -690,7 +701,7 @@ def batch_page() -> str:
 
 def _run_template(template: Path, inputs: dict[str, Path | None]) -> str:
     text = template.read_text(encoding="utf-8")
-    text = text.replace("@INPUT@", TUTORIAL_INPUT).replace("@CHANGED@", CHANGED)
+    text = text.replace("@INPUT@", TUTORIAL_INPUT).replace("@CHANGED@", CHANGED).replace("@PINGTAN@", TUTORIAL_PINGTAN)
     namespace: dict[str, Any] = {"__name__": "__tutorial__"}
     with tempfile.TemporaryDirectory() as tmp:
         # Run in a scratch directory holding the inputs at the same relative paths, so the

@@ -8,6 +8,7 @@ reads and validates; ``load`` gives the typed model; ``schema``, ``relations`` a
 
 from __future__ import annotations
 
+import datetime
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -67,22 +68,34 @@ def validate(
     lang: str = "zh",
     blanks_as_zero: bool = False,
     source_map: Mapping[str, Provenance] | None = None,
+    level: str | None = None,
+    published_on: datetime.date | str | None = None,
+    township_deadline: tuple[int, int] | str | None = None,
 ) -> list[Finding]:
     """Validate a report instance and return its findings (errors first).
 
     ``report`` is a :class:`~govreport.contract.model.Report` or a JSON instance
     (``dict``); any value in any cell gives a finding, never an exception. See
     :class:`~govreport.validation.Validator` for the options; its ``run`` also returns
-    relation statistics.
+    relation statistics, and for ``level``, ``published_on`` and ``township_deadline``
+    (the document rules' overrides).
     """
-    validator = Validator(lang=lang, blanks_as_zero=blanks_as_zero)
+    validator = Validator(lang=lang, blanks_as_zero=blanks_as_zero, level=level, published_on=published_on,
+                          township_deadline=township_deadline)
     return list(validator.run(report, edition, source_map=source_map).findings)
 
 
 def check_reading(reading: Reading, edition: str | None = None, *, lang: str = "zh",
-                  blanks_as_zero: bool = False) -> Result:
-    """Validate what reading gave: the instance, located in its source, and the observations."""
-    validator = Validator(lang=lang, blanks_as_zero=blanks_as_zero)
+                  blanks_as_zero: bool = False, level: str | None = None,
+                  published_on: datetime.date | str | None = None,
+                  township_deadline: tuple[int, int] | str | None = None) -> Result:
+    """Validate what reading gave: the instance, located in its source, and the observations.
+
+    ``level``, ``published_on`` and ``township_deadline`` override what the document
+    rules take from the report (see :class:`~govreport.validation.Validator`).
+    """
+    validator = Validator(lang=lang, blanks_as_zero=blanks_as_zero, level=level, published_on=published_on,
+                          township_deadline=township_deadline)
     return validator.run(reading.instance, edition, source_map=reading.source_map,
                          observations=reading.observations)
 
@@ -93,9 +106,17 @@ def check(
     *,
     lang: str = "zh",
     blanks_as_zero: bool = False,
+    level: str | None = None,
+    published_on: datetime.date | str | None = None,
+    township_deadline: tuple[int, int] | str | None = None,
 ) -> Result:
-    """Read and validate a report file; findings carry source locations when known."""
-    return check_reading(read(path), edition, lang=lang, blanks_as_zero=blanks_as_zero)
+    """Read and validate a report file; findings carry source locations when known.
+
+    ``level``, ``published_on`` and ``township_deadline`` override what the document
+    rules take from the report (see :class:`~govreport.validation.Validator`).
+    """
+    return check_reading(read(path), edition, lang=lang, blanks_as_zero=blanks_as_zero, level=level,
+                         published_on=published_on, township_deadline=township_deadline)
 
 
 def check_bytes(
@@ -105,9 +126,13 @@ def check_bytes(
     edition: str | None = None,
     lang: str = "zh",
     blanks_as_zero: bool = False,
+    level: str | None = None,
+    published_on: datetime.date | str | None = None,
+    township_deadline: tuple[int, int] | str | None = None,
 ) -> Result:
     """Like :func:`check`, for bytes already in memory (an upload, a download)."""
-    return check_reading(read_bytes(data, name=name), edition, lang=lang, blanks_as_zero=blanks_as_zero)
+    return check_reading(read_bytes(data, name=name), edition, lang=lang, blanks_as_zero=blanks_as_zero,
+                         level=level, published_on=published_on, township_deadline=township_deadline)
 
 
 def schema(edition: str = schemas.EDITIONS[-1]) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import collections
 import concurrent.futures as cf
 import contextlib
+import datetime
 import glob
 import os
 import signal
@@ -69,6 +70,10 @@ class Options:
     timeout: float | None = None
     #: the report is only last year's context (``--previous``): X-YEAR gives it no findings
     previous: bool = False
+    #: overrides for the document rules (see :class:`~govreport.validation.settings.DocumentSettings`)
+    level: str | None = None
+    published_on: datetime.date | None = None
+    township_deadline: tuple[int, int] | None = None
 
 
 @define(frozen=True, kw_only=True, slots=True)
@@ -145,14 +150,16 @@ def _walk(root: str, suffixes: Sequence[str]) -> list[str]:
 
 # -- one document --------------------------------------------------------------------------
 
-_VALIDATORS: dict[tuple[str, bool], Validator] = {}
+_VALIDATORS: dict[tuple[Any, ...], Validator] = {}
 
 
 def _validator(options: Options) -> Validator:
-    key = (options.lang, options.blanks_as_zero)
+    key = (options.lang, options.blanks_as_zero, options.level, options.published_on, options.township_deadline)
     found = _VALIDATORS.get(key)
     if found is None:
-        found = _VALIDATORS[key] = Validator(lang=options.lang, blanks_as_zero=options.blanks_as_zero)
+        found = _VALIDATORS[key] = Validator(
+            lang=options.lang, blanks_as_zero=options.blanks_as_zero, level=options.level,
+            published_on=options.published_on, township_deadline=options.township_deadline)
     return found
 
 

@@ -24,11 +24,12 @@ import attrs
 
 from govreport import batch
 from govreport.api import check_reading, read
-from govreport.contract import catalogue, schemas
+from govreport.contract import catalogue, deadlines, schemas
+from govreport.findings import Result
 from govreport.sources import JSON, read_file, read_source, sniff
 from govreport.sources.errors import ReadError
-from govreport.findings import Result
 from govreport.validation.collection import Years
+from govreport.validation.settings import parse_date, parse_month_day
 from govreport.version import __version__
 from govreport.writers import json as json_writer
 from govreport.writers import render as render_writer
@@ -115,6 +116,7 @@ def _add_validation_options(p: argparse.ArgumentParser) -> None:
                    help="无法使用的文件不影响退出码（仍在汇总中列出）/ unusable files do not set exit code 2 "
                         "(they are still listed in the summary)")
     p.add_argument("--no-progress", action="store_true", help="不显示进度条 / no progress bar on the terminal")
+    _add_document_options(p)
     _add_output_options(p)
 
 
@@ -130,6 +132,30 @@ def _positive_float(text: str) -> float:
     if not value > 0:
         raise argparse.ArgumentTypeError("must be > 0")
     return value
+
+
+def _add_document_options(p: argparse.ArgumentParser) -> None:
+    """The document rules' overrides (DOC-DEADLINE): a bad value is a usage error (exit 2)."""
+    p.add_argument("--level", choices=deadlines.LEVELS,
+                   help="发布机关层级（默认按机关名称判定）/ level of the publishing agency for DOC-DEADLINE"
+                        " (default: told from the agency's name): department (31 Jan), government (31 Mar),"
+                        " township (local rules)")
+    p.add_argument("--published-on", metavar="YYYY-MM-DD", type=_cli_value(parse_date),
+                   help="发布日期（默认取自报告）/ publication date (default: the one the report states)")
+    p.add_argument("--township-deadline", metavar="MM-DD", type=_cli_value(parse_month_day),
+                   help="乡镇、街道的公布期限（地方规定，默认01-31）/ deadline of townships and sub-districts"
+                        " (local rules; default 01-31)")
+
+
+def _cli_value(parse: Callable[[str], object]) -> Callable[[str], object]:
+    """``parse`` as an argparse type: its ValueError becomes a usage error naming the value."""
+    def convert(text: str) -> object:
+        try:
+            return parse(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    convert.__name__ = parse.__name__
+    return convert
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -284,7 +310,8 @@ def _check(args: argparse.Namespace, out: TextIO, json_only: bool) -> int:
     colour = _use_colour(args.color, out)
     keep = _rule_filter(args.select, args.ignore)
     options = batch.Options(lang=args.lang, edition=args.edition, blanks_as_zero=args.blanks_as_zero,
-                            json_only=json_only, timeout=args.timeout)
+                            json_only=json_only, timeout=args.timeout, level=args.level,
+                            published_on=args.published_on, township_deadline=args.township_deadline)
     shown_name = {"-": args.stdin_name}
     progress = _Progress(len(names), args.lang, sys.stderr if (
         len(names) > 1 and not args.no_progress and args.format != "json" and sys.stderr.isatty()) else None)

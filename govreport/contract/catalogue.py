@@ -217,12 +217,44 @@ _STATIC += [
         message=_t("「{label}」写作“{raw}”，该列单位为{unit}，按{value}{unit}读取。",
                    "“{label}” reads “{raw}”; the column's unit is {unit}, read as {value} {unit}."),
     ),
+]
+
+
+# The document rules: the report as a whole (its sections, the period and date it
+# states, the fees it reports), judged on the instance's sections and report metadata.
+_STATIC += [
     Rule(
         id="DOC-SECTIONS", kind="document", severity=Severity.WARNING,
         title=_t("缺少正文部分", "Section missing"),
-        description=_t("年度报告应包括六个部分：总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项。",
-                       "A report has six sections: overview, proactive disclosure, requests, reconsideration and litigation, problems and improvements, other matters."),
+        description=_t("年度报告应包括六个部分：总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项（《条例》第五十条）。",
+                       "A report has six sections: overview, proactive disclosure, requests, reconsideration and litigation, problems and improvements, other matters (Regulations, Article 50)."),
         message=_t("未找到「{label}」部分的标题。", "No heading found for the section “{label}”."),
+    ),
+    Rule(
+        id="DOC-PERIOD", kind="document", severity=Severity.WARNING,
+        title=_t("统计期限不是报告年度", "Statistics period is not the report year"),
+        description=_t("报告所述数据统计期限（“统计期限自…起至…止”“数据统计期限为…”）应为报告年度的1月1日至12月31日。未写明统计期限或没有报告年度时无法核验，不报告。",
+                       "The statistics period the report states (“统计期限自…起至…止”, “数据统计期限为…”) must be 1 January to 31 December of the report year. When no period is stated, or the year is unknown, it cannot be assessed and nothing is reported."),
+        message=_t("「{section}」所述统计期限“{quote}”为{start}至{end}，{year}年度报告应为{year}年1月1日至{year}年12月31日。",
+                   "“{section}” states the statistics period “{quote}”, {start} to {end}; a report on {year} covers 1 January to 31 December {year}."),
+    ),
+    Rule(
+        id="DOC-DEADLINE", kind="document", severity=Severity.WARNING,
+        title=_t("晚于法定期限公布", "Published after the deadline"),
+        description=_t("《中华人民共和国政府信息公开条例》（2019年修订）第四十九条：县级以上人民政府部门应于每年1月31日前公布上一年度的年度报告；县级以上地方人民政府的本级政府年度报告应于3月31日前公布；乡镇、街道按地方规定（默认1月31日，可设定）；2018年度及以前的报告适用2007年《条例》，一律3月31日前。层级按发布机关名称判定（规则见 govreport/contract/deadlines.json，可用 --level 指定），发布日期取自报告（落款、发布日期）或 --published-on。没有发布日期时无法核验，不报告。",
+                       "Regulations on Government Information Disclosure (2019 revision), Article 49: a department of a county-or-higher government publishes its report on the previous year by 31 January; a county-or-higher local government publishes its own report by 31 March; townships and sub-districts follow local rules (31 January unless set); reports on 2018 or earlier fell under the 2007 Regulations, 31 March for all. The level is told from the agency's name (rules in govreport/contract/deadlines.json; --level overrides), the date from the report (its signature or publication date) or --published-on. Without a date it cannot be assessed and nothing is reported."),
+        message=_t("{reason}，按{level}对待：{year}年度报告应于{deadline}前公布（{basis}），发布日期为{published}，晚{days}天。",
+                   "{reason}, so it is {level}: the report on {year} was due by {deadline} ({basis}); it was published on {published}, {days} days late."),
+        variants={"given": _t("{reason}，按{level}对待：{year}年度报告应于{deadline}前公布（{basis}），调用者给出的发布日期为{published}，晚{days}天。",
+                              "{reason}, so it is {level}: the report on {year} was due by {deadline} ({basis}); the caller gives the publication date {published}, {days} days late.")},
+    ),
+    Rule(
+        id="DOC-FEES", kind="document", severity=Severity.WARNING,
+        title=_t("未报告信息处理费情况", "Fees for requests not reported"),
+        description=_t("2021年度起，年度报告应报告收取信息处理费的情况（《政府信息公开信息处理费管理办法》，国办函〔2020〕109号；2021年版格式第六部分），没有收取的也应写明（如“未收取信息处理费”）。只有表格、没有正文的实例不作判定。",
+                       "From 2021 on, a report states the fees charged for information requests (Measures on Fees for Processing Government Information, 国办函〔2020〕109号; section 六 of the 2021 format), including that none were charged (e.g. “未收取信息处理费”). An instance with tables but no narrative is not judged."),
+        message=_t("{year}年度报告正文未提及信息处理费的收取情况（包括未收取），应在「六、其他需要报告的事项」中说明。",
+                   "The report on {year} says nothing about fees for information requests (not even that none were charged); section 六 should state them."),
     ),
 ]
 

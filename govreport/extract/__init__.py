@@ -36,7 +36,7 @@ def parse_document(document: Document) -> Reading:
     regions = find_regions(stream, {k: v[0] for k, v in sections.items()})
     builder = Builder(stream)
     first_table = min((s for s, _ in regions.spans()), default=len(stream.text))
-    info = meta.metadata(stream, first_table)
+    info = meta.metadata(stream, first_table, max((a for a, _ in sections.values()), default=None))
     found_year = info.get("year")
     year = found_year if isinstance(found_year, int) else None
 

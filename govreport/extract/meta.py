@@ -134,11 +134,13 @@ _PUBLISHED = re.compile(r"(发布日期|发布时间|公开日期|发文日期|�
 _META_DATE = re.compile(r"(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})")
 
 
-def metadata(stream: Stream, before: int) -> dict[str, object]:
+def metadata(stream: Stream, before: int, signed_after: int | None = None) -> dict[str, object]:
     """Agency, year, title and publication date, when the document states them.
 
     ``before`` bounds the search to the part before the tables (titles and dates are
-    at the top). Nothing is inferred from elsewhere: what is not stated is left out.
+    at the top). The date is a stated 发布日期 (or the page's metadata), else the date
+    of the signature (落款) ending the document after ``signed_after`` (the last
+    section heading). Nothing is inferred from elsewhere: what is not stated is left out.
     """
     out: dict[str, object] = {}
     head = stream.text[: max(before, 0) or len(stream.text)][:6000]
@@ -197,9 +199,44 @@ def metadata(stream: Stream, before: int) -> dict[str, object]:
                 if dm:
                     published = _date(*dm.groups())
                     break
+    year_found = out.get("year")
+    if published is None and signed_after is not None and isinstance(year_found, int):
+        published = _signature_date(stream, signed_after, year_found)
     if published is not None:
         out["published_on"] = published
     return out
+
+
+# The last line of a report: a date alone, or the agency then the date (落款).
+_SIGNED = re.compile(r"(?:[^\d\s，。,;；:：|()（）]{2,30}[ ]+)?(\d{4})[ ]*年[ ]*(\d{1,2})[ ]*月[ ]*(\d{1,2})[ ]*日")
+# Page furniture that may follow it: page numbers ("— 7 —", "-5-", "第5页", "5/6").
+_PAGE_NUMBER = re.compile(r"[—\-－ ]*\d{1,3}[—\-－ ]*|第[ ]*\d{1,3}[ ]*页(共[ ]*\d{1,3}[ ]*页)?|\d{1,3}[ ]*/[ ]*\d{1,3}")
+
+
+def _signature_date(stream: Stream, after: int, year: int) -> str | None:
+    """The date of the signature ending the document, when it is certainly one.
+
+    Only the last line of text (page numbers aside) after the last section heading,
+    holding nothing but a date (or an agency name and a date), dated after the end of
+    the report year: a date elsewhere, or one that could be of something else, is left out.
+    """
+    lines: list[tuple[int, str]] = []
+    offset = after
+    for line in stream.text[after:].split("\n"):
+        lines.append((offset, line))
+        offset += len(line) + 1
+    for start, line in reversed(lines):
+        text = line.strip()
+        if not text or _PAGE_NUMBER.fullmatch(text):
+            continue
+        if stream.line_kinds[stream.line_of(start)] == "grid":
+            return None
+        m = _SIGNED.fullmatch(text)
+        if m is None:
+            return None
+        found = _date(m.group(1), m.group(2), m.group(3))
+        return found if found is not None and found > f"{year:04d}-12-31" else None
+    return None
 
 
 def _date(y: str, m: str, d: str) -> str | None:

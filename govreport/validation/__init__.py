@@ -6,6 +6,7 @@ the rule ids a check owns and ``run(context)``.
 """
 
 from govreport.validation.context import Check, Context
+from govreport.validation.settings import DocumentSettings
 from govreport.validation.validator import CHECKS, Validator, report_order
 
-__all__ = ["CHECKS", "Check", "Context", "Validator", "report_order"]
+__all__ = ["CHECKS", "Check", "Context", "DocumentSettings", "Validator", "report_order"]

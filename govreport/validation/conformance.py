@@ -1,5 +1,6 @@
 """Conformance of the instance to the format: blank cells (stage ``cells``), the edition
-and the （六） layout (stage ``format``), the six sections (stage ``document``)."""
+and the （六） layout (stage ``format``). The document rules are in
+:mod:`govreport.validation.document`."""
 
 from __future__ import annotations
 
@@ -10,11 +11,7 @@ from govreport.contract import editions, tables
 from govreport.findings import Finding
 from govreport.validation.context import Context, printable
 
-__all__ = ["CellsCheck", "DocumentCheck", "FormatCheck"]
-
-#: The six sections of a report, in order (the keys of ``sections``).
-SECTIONS = ("overview", "active_disclosure", "requests", "reviews", "problems", "other_matters")
-
+__all__ = ["CellsCheck", "FormatCheck"]
 
 class CellsCheck:
     """CELL-BLANK: a blank cell is not zero; say what the source printed there."""
@@ -69,21 +66,3 @@ class FormatCheck:
             yield context.finding("FMT-SHAPE", ptr, {"edition": edition}, label=context.label(ptr, "split"),
                                   template="FMT-SHAPE:split-in-2019", expected="row", actual="split",
                                   stage=self.stage)
-
-
-class DocumentCheck:
-    """DOC-SECTIONS: an instance that carries the report's narrative lacks one of the six sections."""
-
-    stage = "document"
-    rules = frozenset({"DOC-SECTIONS"})
-
-    def run(self, context: Context) -> Iterator[Finding]:
-        data = context.instance
-        sections = data.get("sections") if isinstance(data, dict) else None
-        if not isinstance(sections, dict):
-            return  # an instance without narrative (tables only) is not judged on it
-        for name in SECTIONS:
-            if name not in sections:
-                ptr = f"/sections/{name}"
-                heading = context.label(ptr).rsplit(tables.SEP, 1)[-1]
-                yield context.finding("DOC-SECTIONS", ptr, {"label": heading}, stage=self.stage)

@@ -20,6 +20,7 @@ from govreport.contract.tables import Shape
 from govreport.findings import Finding, Operand, RuleStats, Severity
 from govreport.location import Location, Provenance
 from govreport.reading import Observation
+from govreport.validation.settings import DocumentSettings
 
 __all__ = ["Check", "Context", "flatten", "printable"]
 
@@ -41,7 +42,8 @@ class Context:
     ``instance`` is the JSON instance as given (any value: a check must not assume it
     is well formed); ``values`` are its table cells in :func:`tables.cells` order
     (``MISSING`` for an absent cell) when it is an object, else None. ``stats``
-    collects the relations' pass/fail/not-assessable counts.
+    collects the relations' pass/fail/not-assessable counts. ``document`` holds the
+    caller's overrides for the document rules (level, publication date).
     """
 
     instance: Any
@@ -53,6 +55,7 @@ class Context:
     observations: tuple[Observation, ...] = ()
     values: list[Any] | None = None
     stats: dict[str, RuleStats] = field(factory=dict)
+    document: DocumentSettings = field(factory=DocumentSettings)
 
     def label(self, ptr: str, shape: Shape | None = None) -> str:
         """The official label path of ``ptr`` in this instance's edition and shape."""

@@ -8,6 +8,7 @@ reads files. The edition is chosen by :func:`govreport.contract.editions.edition
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -20,11 +21,13 @@ from govreport.location import Provenance
 from govreport.messages import check_lang
 from govreport.pointer import pointer, split_pointer
 from govreport.reading import Observation
-from govreport.validation.conformance import CellsCheck, DocumentCheck, FormatCheck
+from govreport.validation.conformance import CellsCheck, FormatCheck
 from govreport.validation.context import Check, Context, flatten
+from govreport.validation.document import DocumentCheck
 from govreport.validation.reading import ReadCheck
 from govreport.validation.relations import RelationsCheck
 from govreport.validation.schema import SchemaCheck
+from govreport.validation.settings import DocumentSettings
 
 __all__ = ["CHECKS", "Validator", "report_order"]
 
@@ -45,13 +48,24 @@ class Validator:
     ``blanks_as_zero`` counts blank cells as 0 in relations instead of reporting the
     relation as not assessable; the findings then say so. ``checks`` replaces the
     default :data:`CHECKS` (e.g. to add a check of one's own).
+
+    For the document rules (see :class:`~govreport.validation.settings.DocumentSettings`):
+    ``level`` (``"department"``, ``"government"``, ``"township"``) overrides the level
+    told from the agency's name, ``published_on`` (a date or ``"YYYY-MM-DD"``) the
+    publication date read from the report, and ``township_deadline`` (``(month, day)``
+    or ``"MM-DD"``) the deadline of townships and sub-districts (default 31 January).
+    A bad value raises ValueError.
     """
 
     def __init__(self, *, lang: str = "zh", blanks_as_zero: bool = False,
-                 checks: Sequence[Check] | None = None) -> None:
+                 checks: Sequence[Check] | None = None, level: str | None = None,
+                 published_on: datetime.date | str | None = None,
+                 township_deadline: tuple[int, int] | str | None = None) -> None:
         self.lang = check_lang(lang)
         self.blanks_as_zero = blanks_as_zero
         self.checks = tuple(CHECKS if checks is None else checks)
+        self.document = DocumentSettings.of(level=level, published_on=published_on,
+                                            township_deadline=township_deadline)
 
     def run(
         self,
@@ -76,6 +90,7 @@ class Validator:
             instance=data, edition=chosen, shape=shape, lang=self.lang, blanks_as_zero=self.blanks_as_zero,
             source_map=source_map or {}, observations=tuple(observations),
             values=flatten(data, chosen, shape) if isinstance(data, dict) else None,
+            document=self.document,
         )
         findings: list[Finding] = []
         for check in self.checks:
