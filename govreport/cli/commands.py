@@ -15,7 +15,9 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import sys
+import urllib.parse
 from collections.abc import Iterator, Sequence
 from typing import TextIO
 
@@ -27,6 +29,7 @@ from govreport.validation import Validator
 from govreport.version import __version__
 from govreport.writers import json as json_writer
 from govreport.writers import render as render_writer
+from govreport.writers import report_html
 from govreport.writers import text as text_writer
 
 __all__ = ["main"]
@@ -101,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_validation_options(check)
+    _add_html_report_options(check)
 
     validate = sub.add_parser(
         "validate", help="只校验JSON实例 / validate JSON instances only",
@@ -281,11 +285,95 @@ def _rules(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+# -- check --format html -o OUT ---------------------------------------------------------
+
+
+def _add_html_report_options(check: argparse.ArgumentParser) -> None:
+    """``check --format html -o OUT``: one page per document (OUT a file for one input, a
+    directory with ``index.html`` for several); ``-o`` also sends text/json to a file."""
+    for action in check._actions:
+        if action.dest == "format" and action.choices is not None and "html" not in action.choices:
+            action.choices = (*action.choices, "html")
+            action.help = (action.help or "") + "; html (a page per file with the failing cells marked; needs -o)"
+    if "-o" not in check._option_string_actions:
+        check.add_argument("-o", "--output", metavar="OUT",
+                           help="写入文件；--format html 时为网页文件，多个文件时为目录（另写 index.html）"
+                                " / write to OUT; with --format html the page, or for several files a directory"
+                                " with one page each and index.html")
+    check.set_defaults(check_usage_error=check.error)
+
+
+def _page_name(name: str, taken: set[str]) -> str:
+    """A file name for the page of input ``name`` inside the output directory, unique in ``taken``."""
+    base = re.sub(r"[^\w.\-]+", "_", os.path.basename(name.rstrip("/\\"))).strip("._") or "report"
+    candidate, n = f"{base}.html", 2
+    while candidate.lower() in taken or candidate.lower() == "index.html":
+        candidate, n = f"{base}-{n}.html", n + 1
+    taken.add(candidate.lower())
+    return candidate
+
+
+def _check_html(args: argparse.Namespace, out: TextIO) -> int:
+    """``check --format html -o OUT`` (and text/json with ``-o``): exit codes as ``check``.
+
+    stdout lists the pages written; a file that cannot be used is reported on stderr and
+    listed in the index without a page.
+    """
+    if args.output is None:
+        args.check_usage_error("--format html 需要 -o OUT / --format html needs -o OUT")
+    if args.format != "html":
+        try:
+            with open(args.output, "w", encoding="utf-8", newline="\n") as handle:
+                return _check(args, handle, json_only=False)
+        except OSError as exc:
+            word = "无法写入" if args.lang == "zh" else "cannot write"
+            sys.stderr.write(f"{word}: {args.output}: {exc.strerror or exc}\n")
+            return EXIT_UNUSABLE
+    directory = len(args.files) > 1 or os.path.isdir(args.output) or args.output.endswith(("/", os.sep))
+    if directory:
+        try:
+            os.makedirs(args.output, exist_ok=True)
+        except OSError as exc:
+            word = "无法写入" if args.lang == "zh" else "cannot write"
+            sys.stderr.write(f"{word}: {args.output}: {exc.strerror or exc}\n")
+            return EXIT_UNUSABLE
+    validator = Validator(lang=args.lang, blanks_as_zero=args.blanks_as_zero)
+    worst = EXIT_OK
+    entries: list[report_html.Entry] = []
+    taken: set[str] = set()
+    for name in args.files:
+        try:
+            with _no_traceback(name):
+                reading = read_bytes(read_file(name, name), name=name)
+                result = validator.run(reading.instance, args.edition, source_map=reading.source_map,
+                                       observations=reading.observations)
+                document = report_html.page(reading, result, lang=args.lang)
+        except ReadError as error:
+            worst = max(worst, EXIT_UNUSABLE)
+            sys.stderr.write(text_writer.format_error(error, lang=args.lang) + "\n")
+            entries.append(report_html.Entry(name=name, error=error.reason(args.lang)))
+            continue
+        worst = max(worst, EXIT_OK if result.valid else EXIT_ERRORS)
+        target = os.path.join(args.output, _page_name(name, taken)) if directory else args.output
+        if not _write(target, document, args.lang):
+            return EXIT_UNUSABLE
+        out.write(target + "\n")
+        entries.append(report_html.Entry.of(name, urllib.parse.quote(os.path.basename(target)), reading.instance, result))
+    if directory:
+        target = os.path.join(args.output, "index.html")
+        if not _write(target, report_html.index(entries, lang=args.lang), args.lang):
+            return EXIT_UNUSABLE
+        out.write(target + "\n")
+    return worst
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run the command line; returns the exit code."""
     stream = out or sys.stdout
     args = build_parser().parse_args(argv)
     try:
+        if args.command == "check" and (args.format == "html" or args.output is not None):
+            return _check_html(args, stream)
         if args.command in ("check", "validate"):
             return _check(args, stream, json_only=args.command == "validate")
         if args.command == "schema":

@@ -150,7 +150,7 @@ table.index th[aria-sort=ascending] button::after{content:" \\25B2"}
 table.index th[aria-sort=descending] button::after{content:" \\25BC"}
 table.index td.n{text-align:right;font-variant-numeric:tabular-nums}
 table.index td.why{color:#8a1010}
-.intro{margin:10px 20px}
+.intro{margin:4px 0 0}
 """ % {"fonts": _FONTS}
 
 _CSP_PAGE = "default-src 'none'; style-src 'unsafe-inline'"
