@@ -221,10 +221,12 @@ def test_the_page_is_self_contained_and_escapes_the_report() -> None:
     instance["report"]["agency"] = '<script>alert("x")</script>'
     instance["report"]["title"] = '"><img src=x onerror=alert(1)>'
     instance["sections"]["overview"] = "<b>粗体</b> & <style>body{display:none}</style>"
-    text, _ = _page(instance)
+    instance["requests"]['"><script>alert(2)</script>'] = {"total": "<i>1</i>"}  # a schema error, quoted
+    text, result = _page(instance)
+    assert any("<script>alert(2)" in f.pointer for f in result.findings)
     dom = _Dom(text)
     assert not dom.all("script") and not dom.all("img") and len(dom.all("style")) == 1
-    assert not dom.all("link") and not dom.all("iframe")
+    assert not dom.all("link") and not dom.all("iframe") and not dom.all("i")
     for node in dom.root.walk():
         assert "src" not in node.attrs
         if "href" in node.attrs:

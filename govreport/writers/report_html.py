@@ -418,7 +418,7 @@ def _section(s: _Section, marks: _Marks, source_map: Mapping[str, Provenance], l
                 for dc in range(cell.colspan):
                     if r + dr < len(taken) and c + dc < table.width:
                         taken[r + dr][c + dc] = True
-            left = c + cell.colspan > table.width * 0.6  # popovers near the right edge open leftwards
+            left = c + cell.colspan > table.width / 2  # popovers in the right half open leftwards
             c += cell.colspan
             spans = (f' colspan="{cell.colspan}"' if cell.colspan > 1 else "") + (
                 f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "")
