@@ -195,6 +195,10 @@ def _esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
+def _colon(lang: str) -> str:
+    return "：" if lang == "zh" else ": "
+
+
 def _slug(pointer: str) -> str:
     """The element id of a pointer. Pointers shown are the schema's (``[a-z0-9_]`` keys),
     so writing ``/`` as ``-`` is one-to-one; anything else is escaped to stay one-to-one."""
@@ -263,9 +267,8 @@ def _finding_html(finding: Finding, lang: str, *, link: str | None, label: bool)
     parts.append(f'<span class="sev {kind}">{_esc(finding.severity.label(lang))}</span> '
                  f'<span class="rule">{_esc(finding.rule)}</span> {_esc(finding.message)}')
     if finding.location is not None:
-        parts.append(f'<span class="where">{_W["where"].get(lang)}：{_esc(finding.location.describe(lang))}</span>'
-                     if lang == "zh" else
-                     f'<span class="where">{_W["where"].get(lang)}: {_esc(finding.location.describe(lang))}</span>')
+        parts.append(f'<span class="where">{_W["where"].get(lang)}{_colon(lang)}'
+                     f'{_esc(finding.location.describe(lang))}</span>')
     return "".join(parts)
 
 
@@ -293,8 +296,7 @@ def _attach(findings: list[Finding], elements: Iterable[str]) -> _Marks:
 def _popover(findings: list[Finding], lang: str, raw: str | None, align_left: bool) -> str:
     items = "".join(f"<p>{_finding_html(f, lang, link=None, label=False)}</p>" for f in findings)
     if raw is not None:
-        items += f'<p class="raw">{_W["raw"].get(lang)}：“{_esc(raw)}”</p>' if lang == "zh" else \
-            f'<p class="raw">{_W["raw"].get(lang)}: “{_esc(raw)}”</p>'
+        items += f'<p class="raw">{_W["raw"].get(lang)}{_colon(lang)}“{_esc(raw)}”</p>'
     side = " left" if align_left else ""
     return f'<div class="pop{side}" role="tooltip">{items}</div>'
 
@@ -370,8 +372,7 @@ def _header(title: str, name: str | None, instance: Mapping[str, Any], result: R
         "<header>",
         f'<h1 lang="zh-CN">{_esc(title)}</h1>',
         f'<ul class="meta">{"".join(items)}</ul>',
-        f'<p class="legend">{_W["legend"].get(lang)}：{legend}{_W["hint"].get(lang)}</p>' if lang == "zh" else
-        f'<p class="legend">{_W["legend"].get(lang)}: {legend}{_W["hint"].get(lang)}</p>',
+        f'<p class="legend">{_W["legend"].get(lang)}{_colon(lang)}{legend}{_W["hint"].get(lang)}</p>',
         "</header>",
     ]
 
@@ -441,8 +442,8 @@ def _class(value: str) -> str:
 
 
 def _aside(findings: list[Finding], marks: _Marks, lang: str) -> list[str]:
-    out = ["<aside>", f'<h2>{_W["findings"].get(lang)}（{len(findings)}）</h2>' if lang == "zh" else
-           f'<h2>{_W["findings"].get(lang)} ({len(findings)})</h2>']
+    count = f"（{len(findings)}）" if lang == "zh" else f" ({len(findings)})"
+    out = ["<aside>", f'<h2>{_W["findings"].get(lang)}{count}</h2>']
     if not findings:
         out.append(f"<p>{_W['none'].get(lang)}</p>")
     main = [f for f in findings if _kind(f) != "blank"]
