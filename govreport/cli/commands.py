@@ -15,8 +15,10 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import sys
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
 from typing import TextIO
 
@@ -33,6 +35,7 @@ from govreport.validation.settings import parse_date, parse_month_day
 from govreport.version import __version__
 from govreport.writers import json as json_writer
 from govreport.writers import render as render_writer
+from govreport.writers import report_html
 from govreport.writers import text as text_writer
 
 __all__ = ["main"]
@@ -176,6 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_validation_options(check)
     check.set_defaults(usage_error=check.error)
+    _add_html_report_options(check)
 
     validate = sub.add_parser(
         "validate", help="只校验JSON实例 / validate JSON instances only",
@@ -302,6 +306,12 @@ class _Progress:
             self.stream.flush()
 
 
+def _batch_options(args: argparse.Namespace, *, json_only: bool) -> batch.Options:
+    return batch.Options(lang=args.lang, edition=args.edition, blanks_as_zero=args.blanks_as_zero,
+                         json_only=json_only, timeout=args.timeout, level=args.level,
+                         published_on=args.published_on, township_deadline=args.township_deadline)
+
+
 def _check(args: argparse.Namespace, out: TextIO, json_only: bool) -> int:
     names = _inputs(args)
     stdin = None
@@ -309,9 +319,7 @@ def _check(args: argparse.Namespace, out: TextIO, json_only: bool) -> int:
         stdin = sys.stdin.buffer.read()
     colour = _use_colour(args.color, out)
     keep = _rule_filter(args.select, args.ignore)
-    options = batch.Options(lang=args.lang, edition=args.edition, blanks_as_zero=args.blanks_as_zero,
-                            json_only=json_only, timeout=args.timeout, level=args.level,
-                            published_on=args.published_on, township_deadline=args.township_deadline)
+    options = _batch_options(args, json_only=json_only)
     shown_name = {"-": args.stdin_name}
     progress = _Progress(len(names), args.lang, sys.stderr if (
         len(names) > 1 and not args.no_progress and args.format != "json" and sys.stderr.isatty()) else None)
@@ -481,11 +489,101 @@ def _rules(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+# -- check --format html -o OUT ---------------------------------------------------------
+
+
+def _add_html_report_options(check: argparse.ArgumentParser) -> None:
+    """``check --format html -o OUT``: one page per document (OUT a file for one input, a
+    directory with ``index.html`` for several); ``-o`` also sends text/json to a file."""
+    for action in check._actions:
+        if action.dest == "format" and action.choices is not None and "html" not in action.choices:
+            action.choices = (*action.choices, "html")
+            action.help = (action.help or "") + "; html (a page per file with the failing cells marked; needs -o)"
+    if "-o" not in check._option_string_actions:
+        check.add_argument("-o", "--output", metavar="OUT",
+                           help="写入文件；--format html 时为网页文件，多个文件时为目录（另写 index.html）"
+                                " / write to OUT; with --format html the page, or for several files a directory"
+                                " with one page each and index.html")
+    check.set_defaults(check_usage_error=check.error)
+
+
+def _page_name(name: str, taken: set[str]) -> str:
+    """A file name for the page of input ``name`` inside the output directory, unique in ``taken``."""
+    base = re.sub(r"[^\w.\-]+", "_", os.path.basename(name.rstrip("/\\"))).strip("._") or "report"
+    candidate, n = f"{base}.html", 2
+    while candidate.lower() in taken or candidate.lower() == "index.html":
+        candidate, n = f"{base}-{n}.html", n + 1
+    taken.add(candidate.lower())
+    return candidate
+
+
+def _check_html(args: argparse.Namespace, out: TextIO) -> int:
+    """``check --format html -o OUT`` (and text/json with ``-o``): exit codes as ``check``.
+
+    stdout lists the pages written; a file that cannot be used is reported on stderr and
+    listed in the index without a page.
+    """
+    if args.output is None:
+        args.check_usage_error("--format html 需要 -o OUT / --format html needs -o OUT")
+    if args.format != "html":
+        try:
+            with open(args.output, "w", encoding="utf-8", newline="\n") as handle:
+                return _check(args, handle, json_only=False)
+        except OSError as exc:
+            word = "无法写入" if args.lang == "zh" else "cannot write"
+            sys.stderr.write(f"{word}: {args.output}: {exc.strerror or exc}\n")
+            return EXIT_UNUSABLE
+    names = _inputs(args)
+    stdin = sys.stdin.buffer.read() if "-" in names else None
+    directory = len(names) > 1 or os.path.isdir(args.output) or args.output.endswith(("/", os.sep))
+    if directory:
+        try:
+            os.makedirs(args.output, exist_ok=True)
+        except OSError as exc:
+            word = "无法写入" if args.lang == "zh" else "cannot write"
+            sys.stderr.write(f"{word}: {args.output}: {exc.strerror or exc}\n")
+            return EXIT_UNUSABLE
+    keep = _rule_filter(args.select, args.ignore)
+    options = attrs.evolve(_batch_options(args, json_only=False), keep_reading=True)
+    worst = EXIT_OK
+    entries: list[report_html.Entry] = []
+    taken: set[str] = set()
+    try:
+        for outcome in batch.check_many(names, jobs=args.jobs, options=options, stdin=stdin):
+            outcome = _filtered(outcome, keep)
+            name = args.stdin_name if outcome.name == "-" else outcome.name
+            if outcome.error is not None:
+                worst = max(worst, EXIT_OK if args.ignore_unusable else EXIT_UNUSABLE)
+                sys.stderr.write(text_writer.format_error(outcome.error, lang=args.lang) + "\n")
+                entries.append(report_html.Entry(name=name, error=outcome.error.reason(args.lang)))
+                continue
+            assert outcome.result is not None and outcome.reading is not None
+            result = outcome.result
+            worst = max(worst, EXIT_OK if result.valid else EXIT_ERRORS)
+            document = report_html.page(outcome.reading, result, lang=args.lang, name=name)
+            target = os.path.join(args.output, _page_name(name, taken)) if directory else args.output
+            if not _write(target, document, args.lang):
+                return EXIT_UNUSABLE
+            out.write(target + "\n")
+            entries.append(report_html.Entry.of(name, urllib.parse.quote(os.path.basename(target)),
+                                                outcome.reading.instance, result))
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    if directory:
+        target = os.path.join(args.output, "index.html")
+        if not _write(target, report_html.index(entries, lang=args.lang), args.lang):
+            return EXIT_UNUSABLE
+        out.write(target + "\n")
+    return worst
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run the command line; returns the exit code."""
     stream = out or sys.stdout
     args = build_parser().parse_args(argv)
     try:
+        if args.command == "check" and (args.format == "html" or args.output is not None):
+            return _check_html(args, stream)
         if args.command in ("check", "validate"):
             return _check(args, stream, json_only=args.command == "validate")
         if args.command == "schema":

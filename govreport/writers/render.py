@@ -102,13 +102,13 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
-from attrs import define
+from attrs import define, evolve
 
 from govreport.contract import editions, tables
 from govreport.contract.model import Report
 from govreport.pointer import escape
 
-__all__ = ["LAYOUTS", "TARGETS", "render"]
+__all__ = ["LAYOUTS", "TARGETS", "render", "skeleton"]
 
 TARGETS: tuple[str, ...] = ("text", "markdown", "html")
 LAYOUTS: tuple[str, ...] = ("cells", "rows", "blank", "runs")
@@ -127,11 +127,19 @@ _TITLE_SUFFIX = "政府信息公开工作年度报告"
 
 @define(frozen=True, slots=True)
 class _Cell:
-    """One origin cell of a table: ``value`` is ``None`` for a blank data cell."""
+    """One origin cell of a table: ``value`` is ``None`` for a blank data cell.
+
+    ``pointer`` is the JSON Pointer the cell shows: a value cell's own pointer, a row or
+    group label's row/group pointer; ``None`` for header texts. ``data`` marks a value
+    cell (one that holds an instance value, blank or not). The text targets ignore both;
+    the HTML report (:mod:`govreport.writers.report_html`) marks cells by them.
+    """
 
     value: str | None
     colspan: int = 1
     rowspan: int = 1
+    pointer: str | None = None
+    data: bool = False
 
 
 @define(frozen=True, slots=True)
@@ -161,12 +169,12 @@ def _format(value: Any) -> str:
 def _data(row: dict[str, Any], key: str, node: tables.Node) -> _Cell:
     value = row.get(key)
     if value is None:
-        return _Cell(None)
+        return _Cell(None, pointer=node.pointer, data=True)
     text = _format(value)
     unit = row.get("unit")
     if node.cell_type == "amount" and isinstance(unit, str) and unit:
         text += unit  # 2019 procurement: the unit the report wrote (元 / 万元)
-    return _Cell(text)
+    return _Cell(text, pointer=node.pointer, data=True)
 
 
 def _cell_children(tree: dict[str, tables.Node], node: tables.Node) -> list[tables.Node]:
@@ -213,8 +221,8 @@ def _table2(part: dict[str, Any], edition: str) -> _Table | None:
         rows.append((_Cell(CONTENT),) + tuple(_Cell(c.title, colspan=s) for c, s in zip(columns, spans(len(columns)))))
         for r, value in present:
             cols = _cell_children(tree, r)
-            rows.append((_Cell(r.title),) + tuple(
-                _Cell(_data(value, c.path[-1], c).value, colspan=s) for c, s in zip(cols, spans(len(cols)))
+            rows.append((_Cell(r.title, pointer=r.pointer),) + tuple(
+                evolve(_data(value, c.path[-1], c), colspan=s) for c, s in zip(cols, spans(len(cols)))
             ))
     return _Table(width, tuple(rows)) if rows else None
 
@@ -249,13 +257,13 @@ def _table3(part: dict[str, Any], edition: str, shape: tables.Shape) -> _Table |
         if node is None or obj is None:
             return []
         if node.kind == "row":
-            return [[_Cell(node.title, colspan=depth - level)]
+            return [[_Cell(node.title, colspan=depth - level, pointer=node.pointer)]
                     + [_data(obj, c.path[-1], c) for c in _cell_children(tree, node)]]
         out: list[list[_Cell]] = []
         for key in node.children:
             out += body(f"{ptr}/{escape(key)}", obj.get(key), level + 1)
         if out:
-            out[0].insert(0, _Cell(node.title, rowspan=len(out)))
+            out[0].insert(0, _Cell(node.title, rowspan=len(out), pointer=node.pointer))
         return out
 
     rows: list[list[_Cell]] = []
@@ -281,14 +289,14 @@ def _table4(part: dict[str, Any], edition: str) -> _Table | None:
         node, _ = present[i]
         if node.group is None:
             cols = _cell_children(tree, node)
-            header1.append(_Cell(node.title, colspan=len(cols)))
+            header1.append(_Cell(node.title, colspan=len(cols), pointer=node.pointer))
             header2 += [_Cell(c.title, rowspan=2 if grouped else 1) for c in cols]
             i += 1
             continue
         j, span = i, 0
         while j < len(present) and present[j][0].group == node.group:
             cols = _cell_children(tree, present[j][0])
-            header2.append(_Cell(present[j][0].title, colspan=len(cols)))
+            header2.append(_Cell(present[j][0].title, colspan=len(cols), pointer=present[j][0].pointer))
             header3 += [_Cell(c.title) for c in cols]
             span += len(cols)
             j += 1
@@ -323,6 +331,7 @@ class _Section:
     heading: str
     lines: tuple[str, ...]
     table: _Table | None
+    key: str = ""
 
 
 def _title(instance: dict[str, Any]) -> str:
@@ -346,8 +355,17 @@ def _skeleton(instance: dict[str, Any], with_sections: bool) -> tuple[str, list[
         lines = tuple(line for line in text.splitlines() if line.strip()) if isinstance(text, str) else ()
         table = grids.get(key)
         if lines or table is not None:
-            out.append(_Section(tree[f"/sections/{key}"].title, lines, table))
+            out.append(_Section(tree[f"/sections/{key}"].title, lines, table, key))
     return _title(instance), out
+
+
+def skeleton(instance: dict[str, Any], *, sections: bool = True) -> tuple[str, list[_Section]]:
+    """The title and the sections of ``instance`` in the official layout, for a writer
+    that formats the cells itself (the HTML report). Each section has its ``key``
+    (``"requests"`` …), ``heading``, narrative ``lines`` and ``table`` (``width`` and
+    ``rows`` of cells with ``value``, ``colspan``, ``rowspan``, ``pointer``, ``data``).
+    """
+    return _skeleton(instance, sections)
 
 
 # -- targets --------------------------------------------------------------------------
