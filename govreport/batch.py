@@ -49,7 +49,7 @@ from govreport.sources.errors import ReadError
 from govreport.validation import Validator, report_order
 from govreport.validation.collection import Profile, Years, check_years, profile
 
-__all__ = ["SUFFIXES", "Options", "Outcome", "Tally", "check_many", "check_one", "expand", "years"]
+__all__ = ["SUFFIXES", "Options", "Outcome", "Tally", "check_many", "check_one", "expand", "terminate", "warm", "years"]
 
 #: File suffixes a directory walk picks up (the content still decides the format).
 SUFFIXES = (".json", ".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf")
@@ -239,7 +239,7 @@ def _check(name: str, options: Options, data: bytes | None) -> Outcome:
     )
 
 
-def _warm() -> None:
+def warm() -> None:
     """Worker initialiser: Ctrl-C is the parent's to handle; load what every check needs."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for edition in schemas.EDITIONS:
@@ -280,20 +280,20 @@ def check_many(
             yield _indexed(check_one(name, opts, stdin if name == "-" else None), i)
         return
     own = executor is None
-    pool = executor or cf.ProcessPoolExecutor(max_workers=workers, initializer=_warm)
+    pool = executor or cf.ProcessPoolExecutor(max_workers=workers, initializer=warm)
     stuck: list[bool] = []
     try:
         yield from _ordered(pool, items, opts, stdin, window=4 * max(workers, 1) if own else 64, stuck=stuck)
     finally:
         if own:
             if stuck and isinstance(pool, cf.ProcessPoolExecutor):
-                _terminate(pool)
+                terminate(pool)
             pool.shutdown(wait=not stuck, cancel_futures=True)
 
 
-def _terminate(pool: cf.ProcessPoolExecutor) -> None:
+def terminate(pool: cf.ProcessPoolExecutor) -> None:
     """End the workers of a pool one of which never came back (its file hung in C code)."""
-    for process in list(getattr(pool, "_processes", {}).values()):
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
         with contextlib.suppress(Exception):
             process.terminate()
 

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import copy
 import io
-import os
-import shutil
-import subprocess
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -26,6 +24,7 @@ from govreport.cli import main
 from govreport.findings import Result
 from govreport.writers import report_html
 from govreport.writers.json import dumps
+from tests.browser import chromium
 from tests.conftest import CORPUS, EXAMPLES, TESTS
 
 try:
@@ -38,8 +37,6 @@ except ImportError:  # pragma: no cover - depends on the test extra
 
 SEED_TXT = EXAMPLES / "chaotian-2021.txt"
 SEED_JSON = EXAMPLES / "chaotian-2021.json"
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 SCREENSHOTS = TESTS / "screenshots"
 GRANTED_TOTAL = "/requests/outcomes/granted/total"
 OUTCOMES_TOTAL = "/requests/outcomes/total/total"
@@ -325,35 +322,10 @@ def test_cli_output_file_for_text(tmp_path: Path) -> None:
 # -- in a real browser ---------------------------------------------------------------------
 
 
-def _has_cjk_font() -> bool:
-    """Whether fontconfig knows Noto Sans CJK SC, so Chinese labels render as glyphs."""
-    if shutil.which("fc-list") is None:
-        return False
-    listed = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False).stdout
-    return "Noto Sans CJK SC" in listed
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    missing = [what for what, ok in (("selenium", webdriver is not None), (CHROMIUM, os.path.exists(CHROMIUM)),
-                                     (CHROMEDRIVER, os.path.exists(CHROMEDRIVER)),
-                                     ("a CJK font (fonts-noto-cjk)", _has_cjk_font())) if not ok]
-    if missing:
-        message = f"browser tests need {', '.join(missing)} (apt-get install chromium chromium-driver fonts-noto-cjk)"
-        if os.environ.get("GOVREPORT_REQUIRE_BROWSER"):
-            pytest.fail(message)
-        pytest.skip(message)
-    os.environ["SE_OFFLINE"] = "true"  # Selenium Manager, should anything call it, stays offline
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1400,1000", "--lang=zh-CN"):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    try:
+    with chromium() as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def _open(driver: Any, path: Path) -> None:

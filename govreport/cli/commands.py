@@ -63,6 +63,13 @@ _PARSE_EPILOG = """\
      unusable input (unreadable, not a supported document, not a report), output not writable, or bad usage
 """
 
+_SERVE_EPILOG = """\
+退出码 / exit codes:
+  0  服务已正常停止 / the service stopped normally
+  2  无法启动：缺少可选组件 web、端口被占用，或命令行用法错误
+     cannot start: the web extra is missing, the port is in use, or bad usage
+"""
+
 _RENDER_EPILOG = """\
 退出码 / exit codes:
   0  已输出 / written
@@ -128,6 +135,46 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("must be ≥ 1")
     return value
+
+
+def _byte_size(text: str) -> int:
+    """``20MB``, ``512KB``, ``1GB`` or a number of bytes."""
+    units = {"": 1, "B": 1, "KB": 1024, "K": 1024, "MB": 1024**2, "M": 1024**2, "GB": 1024**3, "G": 1024**3}
+    raw = text.strip().upper().replace(" ", "")
+    number = raw.rstrip("KMGB")
+    unit = raw[len(number):]
+    try:
+        value = int(float(number) * units[unit])
+    except (ValueError, KeyError):
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (e.g. 20MB)") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be > 0")
+    return value
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """``govreport serve``: the web service on ``--host``/``--port`` until Ctrl-C."""
+    try:
+        import uvicorn  # noqa: PLC0415 - the optional extra, loaded only for this command
+
+        from govreport.web import Settings, create_app  # noqa: PLC0415
+    except ImportError:
+        sys.stderr.write("govreport serve 需要可选组件：pip install 'govreport[web]' / "
+                         "govreport serve needs the optional extra: pip install 'govreport[web]'\n")
+        return EXIT_UNUSABLE
+    settings = Settings(max_upload=args.max_upload, jobs=args.jobs or os.cpu_count() or 1, timeout=args.timeout)
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        sys.stderr.write(f"注意：服务对网络开放（{args.host}），网络中的任何人都可以上传文件。 / Note: the service "
+                         f"listens on {args.host}, open to anyone on that network.\n")
+    sys.stderr.write(f"govreport serve: http://{args.host}:{args.port}/  (Ctrl-C 停止 / to stop)\n")
+    try:
+        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
+    except (OSError, SystemExit) as exc:
+        if isinstance(exc, SystemExit) and exc.code in (0, None):
+            return EXIT_OK
+        sys.stderr.write(f"无法启动 / cannot start: {exc}\n")
+        return EXIT_UNUSABLE
+    return EXIT_OK
 
 
 def _positive_float(text: str) -> float:
@@ -230,6 +277,24 @@ def build_parser() -> argparse.ArgumentParser:
                         help="不输出正文文字，只输出标题和表格 / leave out the narrative: title, table headings and tables only")
     render.add_argument("--lang", choices=("zh", "en"), default="zh", help="错误消息语言 / language of error messages (default zh)")
     render.set_defaults(usage_error=render.error)  # --layout with --to markdown/html is a usage error
+
+    serve = sub.add_parser(
+        "serve", help="启动网页服务 / start the web service",
+        description="启动网页服务：在浏览器中上传报告并查看检查结果（需要可选组件 web：pip install 'govreport[web]'）。"
+                    " / Start the web service: upload reports in a browser and see the results"
+                    " (needs the optional extra: pip install 'govreport[web]').",
+        epilog=_SERVE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="监听地址（默认只在本机）/ address to listen on (default: loopback only)")
+    serve.add_argument("--port", type=int, default=8000, help="端口 / port (default 8000)")
+    serve.add_argument("--max-upload", type=_byte_size, default=20 * 1024 * 1024, metavar="SIZE",
+                       help="每次上传的上限，如 20MB / upload limit per request, e.g. 20MB (default 20MB)")
+    serve.add_argument("-j", "--jobs", type=_positive_int, default=None, metavar="N",
+                       help="检查用的进程数（默认为CPU核数）/ worker processes (default: the machine's cores)")
+    serve.add_argument("--timeout", type=_positive_float, default=60.0, metavar="SECONDS",
+                       help="每个文件的处理时限（默认60秒）/ time limit per file (default 60 s)")
+    serve.set_defaults(usage_error=serve.error)
 
     rules = sub.add_parser("rules", help="规则目录 / the rule catalogue",
                            description="列出全部规则：编号、级别、说明。 / List every rule: id, severity, description.")
@@ -596,6 +661,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             return _render(args, stream)
         if args.command == "parse":
             return _parse(args, stream)
+        if args.command == "serve":
+            return _serve(args)
     except BrokenPipeError:
         # Output piped into `head` and closed early: not an error of ours.
         sys.stderr.close()

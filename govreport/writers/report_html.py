@@ -52,7 +52,7 @@ from govreport.reading import Reading
 from govreport.validation import report_order
 from govreport.writers.render import _Section, skeleton
 
-__all__ = ["Entry", "index", "page"]
+__all__ = ["Entry", "document", "fragment", "index", "page"]
 
 #: The classes an element gets for its worst finding, worst first.
 CLASSES = ("error", "warning", "blank", "info")
@@ -278,9 +278,10 @@ class _Marks:
 
     by_element: dict[str, list[Finding]]
     target: dict[int, str]  # id(finding) -> element pointer
+    prefix: str = ""  # before every element id, so several reports can share one page
 
 
-def _attach(findings: list[Finding], elements: Iterable[str]) -> _Marks:
+def _attach(findings: list[Finding], elements: Iterable[str], prefix: str = "") -> _Marks:
     shown = sorted(set(elements), key=len, reverse=True)
     by_element: dict[str, list[Finding]] = {}
     target: dict[int, str] = {}
@@ -290,7 +291,7 @@ def _attach(findings: list[Finding], elements: Iterable[str]) -> _Marks:
             continue
         by_element.setdefault(home, []).append(f)
         target[id(f)] = home
-    return _Marks(by_element, target)
+    return _Marks(by_element, target, prefix)
 
 
 def _popover(findings: list[Finding], lang: str, raw: str | None, align_left: bool) -> str:
@@ -317,6 +318,47 @@ def page(
     The conventions are in this module's docstring.
     """
     check_lang(lang)
+    title, body = _body(report, result, lang=lang, name=name, prefix="")
+    out = _head(title, lang, _CSP_PAGE)
+    out.append("<body>")
+    out += body
+    out += ["</body>", "</html>"]
+    return "\n".join(out) + "\n"
+
+
+def fragment(report: Reading | Mapping[str, Any] | Report, result: Result, *, lang: str = "zh",
+             name: str | None = None, prefix: str = "") -> str:
+    """What :func:`page` puts in ``<body>``, for a page of one's own (:func:`document`).
+
+    ``prefix`` goes before every element id (``{prefix}cell-…``) and the list's links, so
+    several reports can share one page; ``data-pointer`` attributes are unchanged.
+    """
+    check_lang(lang)
+    return "\n".join(_body(report, result, lang=lang, name=name, prefix=prefix)[1])
+
+
+def document(body: str, *, title: str, lang: str = "zh", extra_css: str = "", nonce: str | None = None,
+             back: tuple[str, str] | None = None) -> str:
+    """A page around ``body`` (e.g. several :func:`fragment`\ s) with the report's styles.
+
+    With ``nonce`` (a web response's CSP nonce) the page's own policy allows scripts
+    carrying it; ``back`` is a (href, text) link shown above the body.
+    """
+    check_lang(lang)
+    csp = _CSP_PAGE if nonce is None else f"{_CSP_PAGE}; script-src 'nonce-{_esc(nonce)}'"
+    out = _head(title, lang, csp)
+    if extra_css:
+        out.insert(-1, f"<style>{extra_css}</style>")
+    out.append("<body>")
+    if back is not None:
+        out.append(f'<nav class="back"><a href="{_esc(back[0])}">{_esc(back[1])}</a></nav>')
+    out.append(body)
+    out += ["</body>", "</html>"]
+    return "\n".join(out) + "\n"
+
+
+def _body(report: Reading | Mapping[str, Any] | Report, result: Result, *, lang: str, name: str | None,
+          prefix: str) -> tuple[str, list[str]]:
     source_map: Mapping[str, Provenance] = {}
     if isinstance(report, Reading):
         instance: Mapping[str, Any] = report.instance
@@ -339,19 +381,17 @@ def page(
         if s.table is not None:
             elements.append(f"/{s.key}")
             elements += [c.pointer for row in s.table.rows for c in row if c.pointer]
-    marks = _attach(findings, elements)
+    marks = _attach(findings, elements, prefix)
 
-    out = _head(title, lang, _CSP_PAGE)
-    out.append("<body>")
-    out += _header(title, name, data, result, lang)
+    out = _header(title, name, data, result, lang)
     out.append('<div class="layout">')
     out.append("<main>")
     for s in sections:
         out += _section(s, marks, source_map, lang)
     out.append("</main>")
     out += _aside(findings, marks, lang)
-    out += ["</div>", "</body>", "</html>"]
-    return "\n".join(out) + "\n"
+    out.append("</div>")
+    return title, out
 
 
 def _header(title: str, name: str | None, instance: Mapping[str, Any], result: Result, lang: str) -> list[str]:
@@ -389,7 +429,7 @@ _LEGEND_STYLE = {
 def _marked(pointer: str, marks: _Marks, lang: str, raw: str | None = None,
             align_left: bool = False) -> tuple[str, str, str]:
     """(extra classes, extra attributes, popover) of the element showing ``pointer``."""
-    attrs = f' id="{_slug(pointer)}" data-pointer="{_esc(pointer)}"'
+    attrs = f' id="{marks.prefix}{_slug(pointer)}" data-pointer="{_esc(pointer)}"'
     found = marks.by_element.get(pointer, [])
     worst = _worst(found)
     if worst is None:
@@ -453,7 +493,7 @@ def _aside(findings: list[Finding], marks: _Marks, lang: str) -> list[str]:
         lines = ['<ol class="findings">']
         for f in group:
             home = marks.target.get(id(f))
-            link = _slug(home) if home is not None else None
+            link = marks.prefix + _slug(home) if home is not None else None
             lines.append(f'<li class="f {_kind(f)}" data-pointer="{_esc(f.pointer)}" data-rule="{_esc(f.rule)}">'
                          f"{_finding_html(f, lang, link=link, label=True)}</li>")
         lines.append("</ol>")
