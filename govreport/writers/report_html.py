@@ -339,7 +339,7 @@ def fragment(report: Reading | Mapping[str, Any] | Report, result: Result, *, la
 
 def document(body: str, *, title: str, lang: str = "zh", extra_css: str = "", nonce: str | None = None,
              back: tuple[str, str] | None = None) -> str:
-    """A page around ``body`` (e.g. several :func:`fragment`\ s) with the report's styles.
+    """A page around ``body`` (the output of one or more :func:`fragment` calls) with the report's styles.
 
     With ``nonce`` (a web response's CSP nonce) the page's own policy allows scripts
     carrying it; ``back`` is a (href, text) link shown above the body.
