@@ -455,6 +455,7 @@ RECIPES: dict[str, tuple[list[Change], dict[str, Any]]] = {
     "FMT-EDITION": ([("set", "/report/year", 2020)], {}),
     "FMT-SHAPE": ([], {}),
     "BLANKS-AS-ZERO": ([("set", "/requests/carried_over/commercial", None)], {"blanks_as_zero": True}),
+    "X-TEXT": ([("set", "/sections/requests", "本年共收到政府信息公开申请12件，均已按时办结。")], {}),
 }
 
 KIND_NAMES = {
