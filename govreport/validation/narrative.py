@@ -32,7 +32,7 @@ from govreport.findings import Finding, Operand
 from govreport.location import Location
 from govreport.messages import Text
 from govreport.pointer import split_pointer
-from govreport.validation.context import Context
+from govreport.validation.context import Context, printable
 
 __all__ = ["NarrativeCheck", "Reading", "Statement", "statements"]
 
@@ -41,6 +41,10 @@ SECTIONS = ("preamble", "overview", "active_disclosure", "requests", "reviews", 
 
 #: A quoted sentence longer than this is shortened around the figure.
 QUOTE_MAX = 60
+#: How far a clause and a sentence's context reach from a figure (characters), so that
+#: text without punctuation costs linear time.
+CLAUSE_MAX = 120
+CONTEXT_MAX = 400
 
 
 @define(frozen=True, kw_only=True, slots=True)
@@ -123,6 +127,8 @@ class _Patterns:
     request_context: re.Pattern[str]
     review_context: re.Pattern[str]
     foreign: re.Pattern[str]
+    part: re.Pattern[str]
+    both_reviews: tuple[str, ...]
     concepts: tuple[_Concept, ...]
     scopes: tuple[_Scope, ...]
 
@@ -149,6 +155,7 @@ def _patterns() -> _Patterns:
         scope_words=re.compile(d["scope_words"]), other_year=re.compile(d["other_year_words"]),
         year=re.compile(d["year"]), request_context=re.compile(d["request_context"]),
         review_context=re.compile(d["review_context"]), foreign=re.compile(d["foreign_words"]),
+        part=re.compile(d["part_words"]), both_reviews=tuple(d["both_reviews"]),
         concepts=concepts, scopes=scopes,
     )
 
@@ -209,6 +216,7 @@ def _sentences(text: str, ends: frozenset[str]) -> Iterator[tuple[int, int]]:
 
 def _clause_start(text: str, start: int, at: int, delimiters: frozenset[str]) -> int:
     i = at
+    start = max(start, at - CLAUSE_MAX)
     while i > start and text[i - 1] not in delimiters:
         i -= 1
     return i
@@ -216,6 +224,7 @@ def _clause_start(text: str, start: int, at: int, delimiters: frozenset[str]) ->
 
 def _clause_end(text: str, at: int, end: int, delimiters: frozenset[str]) -> int:
     i = at
+    end = min(end, at + CLAUSE_MAX)
     while i < end and text[i] not in delimiters:
         i += 1
     return i
@@ -236,7 +245,10 @@ def _read_sentence(norm: str, s_start: int, s_end: int, context: tuple[int, int]
     """The figures of one sentence; ``context`` is where the sentence's context starts
     (the previous full sentence) and where its own full sentence (to 。) starts."""
     before, full = context
-    around = norm[before:_clause_end(norm, s_start, len(norm), pats.context_end)]
+    ahead = s_start
+    while ahead < min(len(norm), s_start + CONTEXT_MAX) and norm[ahead] not in pats.context_end:
+        ahead += 1
+    around = norm[max(before, s_start - CONTEXT_MAX):ahead]
     found: list[_Found] = []
     last_end: dict[int, int] = {}  # clause start → end of the last figure in it
     for m in pats.number.finditer(norm, s_start, s_end):
@@ -269,11 +281,16 @@ def _read_sentence(norm: str, s_start: int, s_end: int, context: tuple[int, int]
             item.skipped = "a branch (其中…) of another figure, not the total"
         elif pats.scope_words.search(clause_lead):
             item.skipped = "applicant type named in the wording; scope unclear"
+        elif concept.generic and pats.part.search(clause_lead):
+            word = pats.part.search(clause_lead)
+            item.skipped = f"a part of the requests (by channel or timing: {word.group() if word else ''}), not the total"
+        elif concept.id in ("reconsideration", "litigation") and all(w in clause_lead for w in pats.both_reviews):
+            item.skipped = "reconsideration and litigation named together"
         elif concept.generic and pats.foreign.search(clause_lead):
             word = pats.foreign.search(clause_lead)
             item.skipped = f"the clause is about something other than requests ({word.group() if word else ''})"
         item.rows = concept.rows
-        here = norm[full:n_start]
+        here = norm[max(full, n_start - CONTEXT_MAX):n_start]
         if not item.skipped:
             if pats.other_year.search(clause_lead):
                 item.skipped = "a figure of another year or a comparison (去年, 同比, 较…)"
@@ -286,7 +303,7 @@ def _read_sentence(norm: str, s_start: int, s_end: int, context: tuple[int, int]
                 pats.request_context.search(around)):
             item.skipped = "the sentence is not about information requests (no 申请 in it or before it)"
         if not item.skipped and concept.context == "reviews" and not (
-                pats.review_context.search(norm[before:n_start])):
+                pats.review_context.search(norm[max(before, n_start - CONTEXT_MAX):n_start])):
             item.skipped = "not said to be about information disclosure (no 信息公开 before it)"
     _resolve(found, pats)
     return found
@@ -304,6 +321,7 @@ def _resolve(found: list[_Found], pats: _Patterns) -> None:
                 continue
             item.parent = parent
             item.concept = found[parent].concept
+            item.rows = found[parent].rows
             if found[parent].skipped and not item.skipped:
                 item.skipped = f"breaks down a figure not compared ({found[parent].skipped})"
             continue
@@ -329,7 +347,8 @@ def _quote(tx: _Text, n_start: int, n_end: int, s_start: int, s_end: int) -> tup
     """The sentence of the original text (line breaks joined), shortened around the figure,
     and the original offsets of the number."""
     o_start, o_end = tx.source(n_start), tx.source_end(n_end)
-    s_o_start, s_o_end = tx.source(s_start), tx.source_end(s_end)
+    s_o_start = tx.source(max(s_start, n_start - 2 * QUOTE_MAX))
+    s_o_end = tx.source_end(min(s_end, n_end + 2 * QUOTE_MAX))
 
     def clean(text: str) -> str:
         return re.sub(r"\s*\n\s*", "", text).strip()
@@ -396,6 +415,8 @@ def _reading(instance: Mapping[str, Any], rows: Sequence[str], columns: Sequence
 
 def _judge(statement: Statement, rows: tuple[tuple[str, ...], ...], columns: tuple[str, ...],
            instance: Mapping[str, Any], edition: str, shape: Shape) -> Statement:
+    if not rows:
+        return evolve(statement, skipped="no table cells for this concept")
     readings = tuple(_reading(instance, r, ("total",) if r[0].startswith("/reviews") else columns, edition, shape)
                      for r in rows)
     if any(r.value == statement.value for r in readings):
@@ -469,12 +490,12 @@ class NarrativeCheck:
                 continue
             primary = statement.readings[0]
             args: dict[str, Any] = {"quote": statement.sentence, "actual": statement.value,
-                                    "expected": primary.value, "label": primary.label}
+                                    "expected": printable(primary.value), "label": primary.label}
             template = "X-TEXT:sum" if len(primary.cells) > 1 else ""
             distinct = {r.value: r for r in reversed(statement.readings)}  # the first reading of each value
             if len(distinct) > 1:
                 template = "X-TEXT:either"
-                shown = [f"「{r.label}」{r.value}" for r in statement.readings if distinct[r.value] is r]
+                shown = [f"「{r.label}」{printable(r.value)}" for r in statement.readings if distinct[r.value] is r]
                 args["readings"] = Text("；".join(shown), "; ".join(shown))
             prov = context.provenance(f"/sections/{statement.section}")
             operands = tuple(Operand(pointer=p, label=tables.label(context.edition, p, context.shape), value=v,
