@@ -209,6 +209,39 @@ def test_received_without_wording_agrees_with_either_reading() -> None:
     assert "75" in found[0].message
 
 
+def test_a_received_figure_including_the_carried_over_ones_in_brackets() -> None:
+    # （含上年度结转2件） after 收到: the 38 are 一 + 二 = 36 + 2.
+    text = "2023年度共收到政府信息公开申请38件（含上年度结转2件），已全部办结。"
+    instance = with_text(text, {RECEIVED: 36, CARRIED_OVER: 2, OUTCOMES: 38}, year=2023)
+    assert check(instance) == []
+    assert compared(statements(instance)) == [("received_or_total", 38, True), ("carried_over", 2, True)]
+
+
+def test_a_breakdown_by_applicant_type_and_a_stated_zero() -> None:
+    text = "本年度共收到政府信息公开申请15件，其中自然人申请13件，法人或其他组织申请2件，上年结转0件，均已按时答复。"
+    cells = {RECEIVED: 15, OUTCOMES: 15, "/requests/received/natural_person": 13,
+             "/requests/received/commercial": 2}
+    instance = with_text(text)
+    for ptr, value in cells.items():
+        set_cell(instance, ptr, value)
+    assert check(instance) == []
+    assert compared(statements(instance)) == [("received_or_total", 15, True), ("received_or_total", 13, True),
+                                              ("received_or_total", 2, True), ("carried_over", 0, True)]
+    set_cell(instance, "/requests/received/research", 1)  # 法人或其他组织 is now 3
+    found = check(instance)
+    assert [(f.pointer, f.expected, f.actual) for f in found] == [("/requests/received/commercial", 3, 2)]
+    assert [o.pointer.rsplit("/", 1)[1] for o in found[0].operands] == [
+        "commercial", "research", "public_interest", "legal_services", "other_org"]
+
+
+def test_reconsideration_and_litigation_in_one_clause() -> None:
+    instance = with_text("因政府信息公开被申请行政复议2件、提起行政诉讼1件。")
+    set_cell(instance, "/reviews/reconsideration/total", 2)
+    set_cell(instance, "/reviews/litigation_direct/total", 1)
+    assert check(instance) == []
+    assert compared(statements(instance)) == [("reconsideration", 2, True), ("litigation", 1, True)]
+
+
 # -- what is not compared ----------------------------------------------------------------------
 
 @pytest.mark.parametrize(("text", "why"), [

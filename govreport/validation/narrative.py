@@ -284,7 +284,7 @@ def _read_sentence(norm: str, s_start: int, s_end: int, context: tuple[int, int]
         elif concept.generic and pats.part.search(clause_lead):
             word = pats.part.search(clause_lead)
             item.skipped = f"a part of the requests (by channel or timing: {word.group() if word else ''}), not the total"
-        elif concept.id in ("reconsideration", "litigation") and all(w in clause_lead for w in pats.both_reviews):
+        elif concept.id in ("reconsideration", "litigation") and all(w in lead for w in pats.both_reviews):
             item.skipped = "reconsideration and litigation named together"
         elif concept.generic and pats.foreign.search(clause_lead):
             word = pats.foreign.search(clause_lead)
@@ -390,6 +390,9 @@ def _reading(instance: Mapping[str, Any], rows: Sequence[str], columns: Sequence
             first_member = first_member or member
             for column in columns:
                 cells.append((f"{member}/{column}", None))
+    if not cells:  # a pointer this edition does not have
+        return Reading(pointer=rows[0], label=tables.label(edition, rows[0], shape), cells=(), value=None,
+                       blank=rows[0])
     values: list[tuple[str, Any]] = []
     blank = None
     total = 0
