@@ -465,6 +465,7 @@ RECIPES: dict[str, tuple[list[Change], dict[str, Any]]] = {
                       ("set", "/report/published_on", "2022-02-10")], {}),
     "DOC-FEES": ([("set", "/sections/other_matters",
                    "今年,我办严格按照《中华人民共和国政府信息公开条例》办理收到的申请公开件")], {}),
+    "X-TEXT": ([("set", "/sections/requests", "本年共收到政府信息公开申请12件，均已按时办结。")], {}),
 }
 
 KIND_NAMES = {

@@ -280,6 +280,37 @@ _STATIC.append(Rule(
         "this year, this can be ignored.")},
 ))
 
+# X-TEXT: the narrative against the tables (govreport/validation/narrative.py, phrase
+# patterns in govreport/validation/statements.json).
+_STATIC += [
+    Rule(
+        id="X-TEXT", kind="document", severity=Severity.WARNING,
+        title=_t("正文数字与表格不符", "Narrative figure disagrees with the tables"),
+        description=_t(
+            "正文中写明的数字与其所指的表格单元格比对：收到/受理申请N件（表三一，或一加二：如“收到申请75件，其中上年结转1件”），"
+            "本年新收（一）、上年结转（二）、办结/答复（三（七）总计）、予以公开、部分公开、不予公开、无法提供、不予处理、其他处理（三的各项或各项之和）、"
+            "结转下年度/顺延（四）、行政复议N件、行政诉讼N件（表四总计）；自然人N件、法人或其他组织N件等按申请人列比对。"
+            "只在所指的数和范围确定时比对：“其中”分项、约数、其他年度或同比的数字、“答复…（含上年度结转申请N件）”中办理的上年结转数、"
+            "与申请无关的句子不比对；所需单元格空白也不比对。措辞有两种理解（收到、办理）时，任一理解与表格相符即不报告。",
+            "Figures the narrative states are compared with the table cells they refer to: requests received (收到/受理: "
+            "table 3 row 一, or 一 + 二 as in 收到申请75件，其中上年结转1件), new (一), carried over (二), concluded or "
+            "answered (办结/答复: 三（七）total), each outcome (予以公开, 部分公开, 不予公开, 无法提供, 不予处理, 其他处理: the row "
+            "or the sum of its rows), carried forward (结转下年度/顺延: 四), 行政复议N件 and 行政诉讼N件 (table 4 totals); "
+            "自然人N件, 法人或其他组织N件 and the like against their applicant columns. A figure is compared only when what it "
+            "refers to is certain: branches (其中…), approximate figures, figures of another year or comparisons, the "
+            "carried-over requests answered (答复…（含上年度结转申请N件）) and sentences not about requests are not; nor is a "
+            "figure whose cells are blank. Where the wording has two readings (收到, 办理), agreeing with either is enough."),
+        message=_t("正文“{quote}”所述{actual}件与「{label}」的{expected}件不符。",
+                   "The narrative says “{quote}”: {actual}, but “{label}” is {expected}."),
+        variants={
+            "sum": _t("正文“{quote}”所述{actual}件与「{label}」相加的{expected}件不符。",
+                      "The narrative says “{quote}”: {actual}, but “{label}” add up to {expected}."),
+            "either": _t("正文“{quote}”所述{actual}件与表格的任一理解都不符：{readings}。",
+                         "The narrative says “{quote}”: {actual}, which agrees with no reading of the tables: {readings}."),
+        },
+    ),
+]
+
 
 def _relation_rule(decl: dict[str, Any]) -> Rule:
     return Rule(

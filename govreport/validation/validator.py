@@ -24,6 +24,7 @@ from govreport.reading import Observation
 from govreport.validation.conformance import CellsCheck, FormatCheck
 from govreport.validation.context import Check, Context, flatten
 from govreport.validation.document import DocumentCheck
+from govreport.validation.narrative import NarrativeCheck
 from govreport.validation.reading import ReadCheck
 from govreport.validation.relations import RelationsCheck
 from govreport.validation.schema import SchemaCheck
@@ -33,7 +34,7 @@ __all__ = ["CHECKS", "Validator", "report_order"]
 
 #: The checks every validation runs, in order.
 CHECKS: tuple[Check, ...] = (ReadCheck(), SchemaCheck(), RelationsCheck(), CellsCheck(), FormatCheck(),
-                             DocumentCheck())
+                             DocumentCheck(), NarrativeCheck())
 
 
 def report_order(finding: Finding) -> tuple[int, tuple[int, str], str]:
