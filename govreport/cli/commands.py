@@ -13,20 +13,24 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 from govreport.api import check_reading, read, read_bytes
 from govreport.contract import catalogue, schemas
 from govreport.sources import JSON, read_file, read_source, sniff
+from govreport.findings import Result
 from govreport.sources.errors import ReadError
 from govreport.validation import Validator
 from govreport.version import __version__
+from govreport.writers import export as export_writer
 from govreport.writers import json as json_writer
 from govreport.writers import render as render_writer
+from govreport.writers import sarif as sarif_writer
 from govreport.writers import text as text_writer
 
 __all__ = ["main"]
@@ -65,9 +69,10 @@ def _use_colour(choice: str, stream: TextIO) -> bool:
     return stream.isatty() and not os.environ.get("NO_COLOR")
 
 
-def _add_output_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", choices=("text", "json"), default="text",
-                   help="输出格式 / output format: text (default) or json (one object per file, JSON Lines)")
+def _add_output_options(p: argparse.ArgumentParser, sarif: bool = False) -> None:
+    p.add_argument("--format", choices=("text", "json", "sarif") if sarif else ("text", "json"), default="text",
+                   help="输出格式 / output format: text (default) or json (one object per file, JSON Lines)"
+                        + ("; sarif (SARIF 2.1.0, one log for all files, for code-scanning CI)" if sarif else ""))
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="消息语言 / message language (default zh)")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                    help="颜色 / colour in text output (default: on a terminal, unless NO_COLOR is set)")
@@ -81,7 +86,7 @@ def _add_validation_options(p: argparse.ArgumentParser) -> None:
                    help="勾稽关系中空白按0计（结果会注明）/ count blank cells as zero in relations (findings say so)")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="显示提示级发现和参与计算的单元格 / show info findings and relation operands")
-    _add_output_options(p)
+    _add_output_options(p, sarif=True)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -151,6 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--lang", choices=("zh", "en"), default="zh", help="错误消息语言 / language of error messages (default zh)")
     render.set_defaults(usage_error=render.error)  # --layout with --to markdown/html is a usage error
 
+    _add_export_parser(sub)
+
     rules = sub.add_parser("rules", help="规则目录 / the rule catalogue",
                            description="列出全部规则：编号、级别、说明。 / List every rule: id, severity, description.")
     rules.add_argument("--edition", choices=schemas.EDITIONS)
@@ -162,6 +169,7 @@ def _check(args: argparse.Namespace, out: TextIO, json_only: bool) -> int:
     validator = Validator(lang=args.lang, blanks_as_zero=args.blanks_as_zero)
     colour = _use_colour(args.color, out)
     worst = EXIT_OK
+    sarif: list[tuple[str, Result | ReadError]] = []
     for name in args.files:
         try:
             with _no_traceback(name):
@@ -174,16 +182,22 @@ def _check(args: argparse.Namespace, out: TextIO, json_only: bool) -> int:
                                        observations=reading.observations)
         except ReadError as error:
             worst = max(worst, EXIT_UNUSABLE)
-            if args.format == "json":
+            if args.format == "sarif":
+                sarif.append((name, error))
+            elif args.format == "json":
                 out.write(json_writer.dumps(json_writer.error_object(name, error, lang=args.lang)) + "\n")
             else:
                 out.write(text_writer.format_error(error, lang=args.lang, color=colour) + "\n")
             continue
         worst = max(worst, EXIT_OK if result.valid else EXIT_ERRORS)
-        if args.format == "json":
+        if args.format == "sarif":
+            sarif.append((name, result))
+        elif args.format == "json":
             out.write(json_writer.dumps(json_writer.result_object(name, result, lang=args.lang)) + "\n")
         else:
             out.write(text_writer.format_result(name, result, lang=args.lang, color=colour, verbose=args.verbose) + "\n")
+    if args.format == "sarif":
+        out.write(json_writer.dumps(sarif_writer.log(sarif, lang=args.lang), indent=2) + "\n")
     return worst
 
 
@@ -269,6 +283,76 @@ def _render(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+# -- export ---------------------------------------------------------------------------
+
+_EXPORT_EPILOG = """\
+退出码 / exit codes:
+  0  已写出，所有文件都可读取（可能有错误级发现：见 reports 表）/ written; every file could be read (findings may include errors: see the reports table)
+  2  已写出，但有文件无法使用（其原因在 reports 表中）；或无法写出输出、缺少可选组件、命令行用法错误
+     written, but some file was unusable (its reason is in the reports table); or the output
+     could not be written, an optional extra is missing, or bad usage
+输出 / output: csv、jsonl、parquet 写入目录 OUT（cells、findings、reports 三个文件）；xlsx 写入一个工作簿 OUT
+  csv, jsonl and parquet write the directory OUT (cells, findings, reports); xlsx writes one workbook OUT
+"""
+
+
+def _add_export_parser(sub: Any) -> None:
+    export = sub.add_parser(
+        "export", help="把报告导出为表格（CSV、JSON Lines、Parquet、Excel）/ export reports as tables",
+        description="读取并校验报告，把每个单元格导出为一行（长表），另有发现表和报告表，供 pandas、DuckDB、Excel 使用。"
+                    " / Read and validate reports and export every cell as one row (long format), with a"
+                    " findings table and a reports table, for pandas, DuckDB and Excel.",
+        epilog=_EXPORT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    export.add_argument("files", nargs="+", metavar="FILE")
+    export.add_argument("--to", choices=export_writer.FORMATS, required=True,
+                        help="格式 / format: csv (UTF-8 with BOM), jsonl, parquet (extra: parquet), xlsx (extra: xlsx)")
+    export.add_argument("-o", "--output", metavar="OUT", required=True,
+                        help="输出目录（csv、jsonl、parquet）或工作簿文件（xlsx）/ output directory, or the workbook for xlsx")
+    export.add_argument("--edition", choices=schemas.EDITIONS,
+                        help="按指定格式版本校验 / validate against this edition (default: the instance's own, else inferred)")
+    export.add_argument("--lang", choices=("zh", "en"), default="zh",
+                        help="消息和工作表名称的语言 / language of messages and sheet names (default zh)")
+
+
+def _export(args: argparse.Namespace, out: TextIO) -> int:
+    """``govreport export``: every file read and validated, one unusable file a row of
+    the reports table (never an abort); the tables written once at the end."""
+    validator = Validator(lang=args.lang)
+    entries: list[export_writer.Entry] = []
+    worst = EXIT_OK
+    for name in args.files:
+        digest: str | None = None
+        try:
+            with _no_traceback(name):
+                data = read_file(name, name)
+                digest = hashlib.sha256(data).hexdigest()
+                reading = read_bytes(data, name=name)
+                result = validator.run(reading.instance, args.edition, source_map=reading.source_map,
+                                       observations=reading.observations)
+        except ReadError as error:
+            worst = EXIT_UNUSABLE
+            sys.stderr.write(text_writer.format_error(error, lang=args.lang) + "\n")
+            entries.append(export_writer.Entry(file=name, sha256=digest, error=error))
+            continue
+        entries.append(export_writer.Entry(file=name, sha256=digest, reading=reading, result=result))
+    tables = export_writer.tables_of(entries, lang=args.lang)
+    try:
+        written = export_writer.write(tables, args.to, args.output, lang=args.lang)
+    except export_writer.ExportError as error:
+        sys.stderr.write(error.one_line(args.lang) + "\n")
+        return EXIT_UNUSABLE
+    except OSError as exc:
+        word = "无法写入" if args.lang == "zh" else "cannot write"
+        sys.stderr.write(f"{word}: {exc.filename or args.output}: {exc.strerror or exc}\n")
+        return EXIT_UNUSABLE
+    summary = ("{files}个文件，{cells}个单元格，{findings}条发现 → {out}" if args.lang == "zh"
+               else "{files} files, {cells} cells, {findings} findings → {out}")
+    out.write(summary.format(files=len(entries), cells=len(tables.cells), findings=len(tables.findings),
+                             out=", ".join(written)) + "\n")
+    return worst
+
+
 def _rules(args: argparse.Namespace, out: TextIO) -> int:
     items = catalogue.rules(args.edition)
     if args.format == "json":
@@ -298,6 +382,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             return _render(args, stream)
         if args.command == "parse":
             return _parse(args, stream)
+        if args.command == "export":
+            return _export(args, stream)
     except BrokenPipeError:
         # Output piped into `head` and closed early: not an error of ours.
         sys.stderr.close()
