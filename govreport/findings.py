@@ -67,7 +67,7 @@ def json_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         if not value.is_finite():
             return str(value)
-        if value == value.to_integral_value() and abs(value) < 10**15:
+        if value.adjusted() < 15 and value == value.to_integral_value():
             return int(value)
         # A double holds most amounts exactly; one it would round is written as its digits.
         number = float(value)

@@ -358,3 +358,72 @@ def test_json_writes_instances_results_and_readings() -> None:
 ])
 def test_json_never_writes_a_different_number(value: Decimal, written: str) -> None:
     assert json_writer.dumps(value) == written
+
+
+# -- any instance -------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from govreport.contract import tables as contract_tables  # noqa: E402
+from govreport.validation import Validator  # noqa: E402
+from tests.test_never_crash import json_values  # noqa: E402
+
+_POINTERS = [c.pointer for c in contract_tables.cells("2021", "split")]
+
+
+def _put(instance: dict[str, Any], ptr: str, value: Any) -> None:
+    node = instance
+    *parents, last = ptr.strip("/").split("/")
+    for key in parents:
+        if not isinstance(node.get(key), dict):
+            node[key] = {}
+        node = node[key]
+    node[last] = value
+
+
+@settings(max_examples=12)
+@given(st.lists(st.tuples(st.sampled_from(_POINTERS + ["/report/year", "/report/agency", "/requests/x/y"]),
+                          json_values), min_size=1, max_size=4))
+def test_any_instance_exports_in_every_format(tmp_path_factory: pytest.TempPathFactory,
+                                              changes: list[tuple[str, Any]]) -> None:
+    instance = _load(SEED_JSON)
+    for ptr, value in changes:
+        _put(instance, ptr, value)
+    t = export.tables_of([export.Entry(file="any.json", reading=instance, result=Validator().run(instance))])
+    for r in t.cells:
+        assert r["status"] in ("number", "blank", "undetermined", "invalid")
+        assert (r["value"] is not None) == (r["status"] == "number")
+    d = tmp_path_factory.mktemp("any")
+    for to in ("csv", "jsonl"):
+        export.write(t, to, str(d / to))
+    export.write(t, "xlsx", str(d / "a.xlsx"))
+    try:
+        export.write(t, "parquet", str(d / "parquet"))
+    except export.ExportError as error:
+        # Only when no one decimal128(38, s) column holds every value exactly.
+        assert "超过 decimal128 的38位" in str(error)
+
+
+def test_text_in_a_workbook_stays_text(tmp_path: Path, seed_instance: dict[str, Any]) -> None:
+    seed_instance["report"]["agency"] = "=HYPERLINK(\"x\")\x01"
+    seed_instance["requests"]["received"]["commercial"] = "=1+1"
+    t = export.tables_of([export.Entry(file="=a.json", reading=seed_instance)])
+    export.write(t, "xlsx", str(tmp_path / "a.xlsx"))
+    sheet = openpyxl.load_workbook(tmp_path / "a.xlsx")["单元格"]
+    assert sheet["A2"].value == "=a.json" and sheet["A2"].data_type == "s"
+    assert sheet["C2"].value == "=HYPERLINK(\"x\")\ufffd" and sheet["C2"].data_type == "s"
+
+
+def test_values_no_decimal128_column_holds_are_refused_not_rounded(tmp_path: Path,
+                                                                   seed_instance: dict[str, Any]) -> None:
+    seed_instance["requests"]["received"]["natural_person"] = 10**30  # 31 digits before the point
+    seed_instance["active_disclosure"]["fees"]["amount"] = Decimal("0." + "1" * 20)  # 20 after it
+    t = export.tables_of([export.Entry(file="wide.json", reading=seed_instance)])
+    with pytest.raises(export.ExportError) as caught:
+        export.write(t, "parquet", str(tmp_path / "p"))
+    assert caught.value.one_line("en").endswith("the values need 51 digits, more than decimal128 holds (38);"
+                                                " use --to csv or jsonl")
+    export.write(t, "csv", str(tmp_path / "c"))
+    text = (tmp_path / "c" / "cells.csv").read_text(encoding="utf-8-sig")
+    assert ",1" + "0" * 30 + ",number," in text and ",0." + "1" * 20 + ",number," in text

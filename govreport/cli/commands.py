@@ -336,15 +336,23 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
             entries.append(export_writer.Entry(file=name, sha256=digest, error=error))
             continue
         entries.append(export_writer.Entry(file=name, sha256=digest, reading=reading, result=result))
-    tables = export_writer.tables_of(entries, lang=args.lang)
+    failure: str | None = None
+    written: list[str] = []
+    tables = export_writer.Tables()
     try:
-        written = export_writer.write(tables, args.to, args.output, lang=args.lang)
-    except export_writer.ExportError as error:
-        sys.stderr.write(error.one_line(args.lang) + "\n")
-        return EXIT_UNUSABLE
-    except OSError as exc:
-        word = "无法写入" if args.lang == "zh" else "cannot write"
-        sys.stderr.write(f"{word}: {exc.filename or args.output}: {exc.strerror or exc}\n")
+        with _no_traceback(args.output):  # an unforeseen failure is one line (GOVREPORT_DEBUG=1 shows it)
+            try:
+                tables = export_writer.tables_of(entries, lang=args.lang)
+                written = export_writer.write(tables, args.to, args.output, lang=args.lang)
+            except export_writer.ExportError as error:
+                failure = error.one_line(args.lang)
+            except OSError as exc:
+                word = "无法写入" if args.lang == "zh" else "cannot write"
+                failure = f"{word}: {exc.filename or args.output}: {exc.strerror or exc}"
+    except ReadError as error:
+        failure = text_writer.format_error(error, lang=args.lang)
+    if failure is not None:
+        sys.stderr.write(failure + "\n")
         return EXIT_UNUSABLE
     summary = ("{files}个文件，{cells}个单元格，{findings}条发现 → {out}" if args.lang == "zh"
                else "{files} files, {cells} cells, {findings} findings → {out}")

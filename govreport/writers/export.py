@@ -10,6 +10,7 @@ Three tables, the same columns in every format (docs/export.md shows them):
     the cell's path joined with dots, except that the 2019 cells with a 2021
     counterpart take the 2021 name (:data:`KEY_ALIASES`), so one ``key`` selects the
     same quantity in 2019 and 2021 reports. ``value`` is exact (int or Decimal);
+    a float (an instance built in Python) is taken as its shortest decimal (``repr``).
     ``status`` says what the cell holds: ``number``, ``blank`` (empty, a dash, or
     missing), ``undetermined`` (the document printed digits that cannot be split into
     cells unambiguously, so the value is left empty) or ``invalid`` (anything but a
@@ -37,7 +38,9 @@ import decimal
 import importlib
 import io
 import json
+import math
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from types import ModuleType
@@ -48,7 +51,7 @@ from attrs import define, field
 from govreport.contract import catalogue, editions, tables
 from govreport.findings import Result, Severity
 from govreport.location import Location, Provenance
-from govreport.pointer import split_pointer
+from govreport.pointer import pointer, split_pointer
 from govreport.reading import Reading
 from govreport.messages import Text
 from govreport.sources.errors import ReadError
@@ -183,7 +186,9 @@ def _number(value: Any) -> int | Decimal | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value if len(str(abs(value))) <= MAX_DIGITS else None
+        return value if abs(value) < 10**MAX_DIGITS else None
+    if isinstance(value, float):  # an instance built in Python: the float's shortest decimal
+        value = Decimal(repr(value)) if math.isfinite(value) else None
     if isinstance(value, Decimal):
         return value if value.is_finite() and _digits(value) <= MAX_DIGITS else None
     return None
@@ -220,7 +225,7 @@ def _extra_cells(instance: Mapping[str, Any], known: set[str]) -> list[tuple[str
             for k, v in value.items():
                 visit(path + (k,), v)
             return
-        ptr = "/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in path)
+        ptr = pointer(path)
         if ptr in known:
             return
         if len(path) >= 2 and path[-1] == "unit":  # a row's unit travels with its amount
@@ -299,13 +304,14 @@ def _text(value: Any) -> str | None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, Decimal):
-        return format(value, "f") if value.is_finite() else str(value)
     if isinstance(value, str):
         return value
-    return json.dumps(jsonable(value), ensure_ascii=False)
+    if isinstance(value, Decimal) and value.is_finite() and abs(value.adjusted()) < 100:
+        return format(value, "f")
+    if isinstance(value, int) and value.bit_length() < 1000:
+        return str(value)
+    shown = jsonable(value)  # a huge or non-finite number as JSON writes it (a string)
+    return shown if isinstance(shown, str) else json.dumps(shown, ensure_ascii=False)
 
 
 def finding_rows(file: str, result: Result, *, lang: str = "zh") -> list[dict[str, Any]]:
@@ -469,15 +475,28 @@ def _write_parquet(t: Tables, out: str) -> list[str]:
             context = decimal.Context(prec=MAX_DIGITS + 2, traps=[decimal.Inexact])
             data["value"] = [None if v is None else Decimal(v).quantize(quantum, context=context)
                              for v in data["value"]]
-        table = pa.Table.from_pydict(data, schema=schema)
+        try:
+            table = pa.Table.from_pydict(data, schema=schema)
+        except (pa.ArrowException, OverflowError, ValueError, TypeError) as exc:
+            raise ExportError(out, Text("无法写成 Parquet：{detail}", "cannot be written as Parquet: {detail}"),
+                              detail=str(exc).splitlines()[0][:160]) from exc
         path = os.path.join(out, f"{name}.parquet")
         pq.write_table(table, path)
         written.append(path)
     return written
 
 
-def _xlsx_value(value: Any) -> Any:
-    """A cell of the workbook: numbers as numbers when Excel's doubles hold them exactly."""
+#: Control characters that an .xlsx file cannot hold (XML 1.0); written as U+FFFD.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xlsx_value(value: Any, sheet: Any, cell: Any) -> Any:
+    """A cell of the workbook: numbers as numbers when Excel's doubles hold them exactly;
+    text always as text (a source cell reading ``=…`` is not a formula)."""
+    if isinstance(value, str):
+        text = cell(sheet, value=_XML_ILLEGAL.sub("\ufffd", value))
+        text.data_type = "s"
+        return text
     if isinstance(value, Decimal):
         return float(value) if Decimal(repr(float(value))) == value else format(value, "f")
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**53:
@@ -487,6 +506,7 @@ def _xlsx_value(value: Any) -> Any:
 
 def _write_xlsx(t: Tables, out: str, lang: str) -> list[str]:
     openpyxl = _extra("openpyxl", "xlsx", out, "Excel")
+    cell = _extra("openpyxl.cell", "xlsx", out, "Excel").WriteOnlyCell
     workbook = openpyxl.Workbook(write_only=True)
     for (name, columns, rows), title in zip(_named(t), _SHEETS["zh" if lang == "zh" else "en"]):
         if len(rows) + 1 > _XLSX_ROWS:
@@ -496,7 +516,7 @@ def _write_xlsx(t: Tables, out: str, lang: str) -> list[str]:
         sheet = workbook.create_sheet(title)
         sheet.append(list(columns))
         for r in rows:
-            sheet.append([_xlsx_value(r[c]) for c in columns])
+            sheet.append([_xlsx_value(r[c], sheet, cell) for c in columns])
     buffer = io.BytesIO()  # built in memory, so a path that cannot be written leaves no half-written state
     workbook.save(buffer)
     with open(out, "wb") as handle:
