@@ -56,8 +56,9 @@ def json_value(value: Any) -> Any:
     """A value as it should appear in JSON output (decimals as numbers, exactly when possible).
 
     What JSON cannot hold as a number is written as text: NaN and the infinities
-    (``"NaN"``, ``"Infinity"``) and ints too long for Python to print (rounded,
-    scientific form), so the output is always valid JSON.
+    (``"NaN"``, ``"Infinity"``), ints too long for Python to print (rounded,
+    scientific form) and decimals that a double would round (their exact digits), so
+    the output is always valid JSON and never a silently different number.
     """
     if isinstance(value, float) and not math.isfinite(value):
         return str(Decimal(value))
@@ -66,9 +67,13 @@ def json_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         if not value.is_finite():
             return str(value)
-        if value == value.to_integral_value() and abs(value) < 10**15:
+        if value.adjusted() < 15 and value == value.to_integral_value():
             return int(value)
-        return float(value)
+        # A double holds most amounts exactly; one it would round is written as its digits.
+        number = float(value)
+        if math.isfinite(number) and Decimal(repr(number)) == value:
+            return number
+        return format(value, "f") if abs(value.adjusted()) < 100 else str(value)
     if isinstance(value, tuple):
         return [json_value(v) for v in value]
     return value

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -20,7 +21,7 @@ import sys
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 import attrs
 
@@ -33,9 +34,11 @@ from govreport.sources.errors import ReadError
 from govreport.validation.collection import Years
 from govreport.validation.settings import parse_date, parse_month_day
 from govreport.version import __version__
+from govreport.writers import export as export_writer
 from govreport.writers import json as json_writer
 from govreport.writers import render as render_writer
 from govreport.writers import report_html
+from govreport.writers import sarif as sarif_writer
 from govreport.writers import text as text_writer
 
 __all__ = ["main"]
@@ -86,10 +89,13 @@ def _use_colour(choice: str, stream: TextIO) -> bool:
     return stream.isatty() and not os.environ.get("NO_COLOR")
 
 
-def _add_output_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", choices=("text", "json", "lines"), default="text",
-                   help="输出格式 / output format: text (default), json (one object per file, JSON Lines), "
-                        "lines (one line per finding: file:line:col: RULE severity pointer message)")
+def _add_output_options(p: argparse.ArgumentParser, findings: bool = False) -> None:
+    """``--format``, ``--lang``, ``--color``; ``findings`` adds the formats of checking (lines, sarif)."""
+    p.add_argument("--format", choices=("text", "json", "lines", "sarif") if findings else ("text", "json"),
+                   default="text",
+                   help="输出格式 / output format: text (default) or json (one object per file, JSON Lines)"
+                        + ("; lines (one line per finding: file:line:col: RULE severity pointer message);"
+                           " sarif (SARIF 2.1.0, one log for all files, for code-scanning CI)" if findings else ""))
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="消息语言 / message language (default zh)")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                    help="颜色 / colour in text output (default: on a terminal, unless NO_COLOR is set)")
@@ -127,7 +133,7 @@ def _add_validation_options(p: argparse.ArgumentParser) -> None:
                         "(they are still listed in the summary)")
     p.add_argument("--no-progress", action="store_true", help="不显示进度条 / no progress bar on the terminal")
     _add_document_options(p)
-    _add_output_options(p)
+    _add_output_options(p, findings=True)
 
 
 def _positive_int(text: str) -> int:
@@ -296,6 +302,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="每个文件的处理时限（默认60秒）/ time limit per file (default 60 s)")
     serve.set_defaults(usage_error=serve.error)
 
+    _add_export_parser(sub)
+
     rules = sub.add_parser("rules", help="规则目录 / the rule catalogue",
                            description="列出全部规则：编号、级别、说明。 / List every rule: id, severity, description.")
     rules.add_argument("--edition", choices=schemas.EDITIONS)
@@ -390,6 +398,7 @@ def _check(args: argparse.Namespace, out: TextIO, json_only: bool) -> int:
         len(names) > 1 and not args.no_progress and args.format != "json" and sys.stderr.isatty()) else None)
     tally = batch.Tally()
     outcomes: list[batch.Outcome] = []
+    sarif: list[tuple[str, Result | ReadError | None]] = []
     start = time.monotonic()
     worst = EXIT_OK
     try:
@@ -398,7 +407,10 @@ def _check(args: argparse.Namespace, out: TextIO, json_only: bool) -> int:
         for outcome in batch.check_many(names, jobs=args.jobs, options=options, stdin=stdin):
             outcome = _filtered(attrs.evolve(outcome, name=shown_name.get(outcome.name, outcome.name)), keep)
             progress.clear()
-            _emit(out, outcome, args, colour)
+            if args.format == "sarif":
+                sarif.append((outcome.name, outcome.error if outcome.error is not None else outcome.result))
+            else:
+                _emit(out, outcome, args, colour)
             progress.update(outcome)
             tally.add(outcome)
             outcomes.append(attrs.evolve(outcome, reading=None))
@@ -412,7 +424,13 @@ def _check(args: argparse.Namespace, out: TextIO, json_only: bool) -> int:
     years = None
     if len(outcomes) + len(previous) > 1 and (keep is None or keep("X-YEAR")):
         years = batch.years(outcomes, previous, lang=args.lang)
-        _emit_years(out, years, args, colour)
+        if args.format == "sarif":
+            sarif += [(name, Result(edition="", findings=found)) for name, found in years.findings.items()]
+        else:
+            _emit_years(out, years, args, colour)
+    if args.format == "sarif":
+        out.write(json_writer.dumps(sarif_writer.log([(n, r) for n, r in sarif if r is not None], lang=args.lang),
+                                    indent=2) + "\n")
     tally.seconds = time.monotonic() - start
     if (len(names) > 1 or args.previous) and args.format == "text":
         out.write(text_writer.format_summary(tally, years, lang=args.lang, color=colour) + "\n")
@@ -542,6 +560,93 @@ def _render(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+# -- export ---------------------------------------------------------------------------
+
+_EXPORT_EPILOG = """\
+退出码 / exit codes:
+  0  已写出，所有文件都可读取（可能有错误级发现：见 reports 表）/ written; every file could be read (findings may include errors: see the reports table)
+  2  已写出，但有文件无法使用（其原因在 reports 表中）；或无法写出输出、缺少可选组件、命令行用法错误
+     written, but some file was unusable (its reason is in the reports table); or the output
+     could not be written, an optional extra is missing, or bad usage
+输出 / output: csv、jsonl、parquet 写入目录 OUT（cells、findings、reports 三个文件）；xlsx 写入一个工作簿 OUT
+  csv, jsonl and parquet write the directory OUT (cells, findings, reports); xlsx writes one workbook OUT
+"""
+
+
+def _add_export_parser(sub: Any) -> None:
+    export = sub.add_parser(
+        "export", help="把报告导出为表格（CSV、JSON Lines、Parquet、Excel）/ export reports as tables",
+        description="读取并校验报告，把每个单元格导出为一行（长表），另有发现表和报告表，供 pandas、DuckDB、Excel 使用。"
+                    " / Read and validate reports and export every cell as one row (long format), with a"
+                    " findings table and a reports table, for pandas, DuckDB and Excel.",
+        epilog=_EXPORT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    export.add_argument("files", nargs="+", metavar="FILE")
+    export.add_argument("--to", choices=export_writer.FORMATS, required=True,
+                        help="格式 / format: csv (UTF-8 with BOM), jsonl, parquet (extra: parquet), xlsx (extra: xlsx)")
+    export.add_argument("-o", "--output", metavar="OUT", required=True,
+                        help="输出目录（csv、jsonl、parquet）或工作簿文件（xlsx）/ output directory, or the workbook for xlsx")
+    export.add_argument("--edition", choices=schemas.EDITIONS,
+                        help="按指定格式版本校验 / validate against this edition (default: the instance's own, else inferred)")
+    export.add_argument("--lang", choices=("zh", "en"), default="zh",
+                        help="消息和工作表名称的语言 / language of messages and sheet names (default zh)")
+
+
+def _export(args: argparse.Namespace, out: TextIO) -> int:
+    """``govreport export``: every file read and validated, one unusable file a row of
+    the reports table (never an abort); the tables written once at the end."""
+    entries: list[export_writer.Entry] = []
+    worst = EXIT_OK
+    names = batch.expand(args.files)
+    options = batch.Options(lang=args.lang, edition=args.edition, keep_reading=True)
+    for outcome in batch.check_many(names, options=options):
+        digest = _sha256(outcome.name)
+        if outcome.error is not None:
+            worst = EXIT_UNUSABLE
+            sys.stderr.write(text_writer.format_error(outcome.error, lang=args.lang) + "\n")
+            entries.append(export_writer.Entry(file=outcome.name, sha256=digest, error=outcome.error))
+            continue
+        entries.append(export_writer.Entry(file=outcome.name, sha256=digest, reading=outcome.reading,
+                                           result=outcome.result))
+    failure: str | None = None
+    written: list[str] = []
+    tables = export_writer.Tables()
+    try:
+        with _no_traceback(args.output):  # an unforeseen failure is one line (GOVREPORT_DEBUG=1 shows it)
+            try:
+                tables = export_writer.tables_of(entries, lang=args.lang)
+                written = export_writer.write(tables, args.to, args.output, lang=args.lang)
+            except export_writer.ExportError as error:
+                failure = error.one_line(args.lang)
+            except OSError as exc:
+                word = "无法写入" if args.lang == "zh" else "cannot write"
+                failure = f"{word}: {exc.filename or args.output}: {exc.strerror or exc}"
+    except ReadError as error:
+        failure = text_writer.format_error(error, lang=args.lang)
+    if failure is not None:
+        sys.stderr.write(failure + "\n")
+        return EXIT_UNUSABLE
+    summary = ("{files}个文件，{cells}个单元格，{findings}条发现 → {out}" if args.lang == "zh"
+               else "{files} files, {cells} cells, {findings} findings → {out}")
+    out.write(summary.format(files=len(entries), cells=len(tables.cells), findings=len(tables.findings),
+                             out=", ".join(written)) + "\n")
+    return worst
+
+
+def _sha256(path: str) -> str | None:
+    """The SHA-256 of a file's bytes (None when it cannot be read: its error says why)."""
+    if not os.path.isfile(path):  # a FIFO would block, a directory has no bytes
+        return None
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
 def _rules(args: argparse.Namespace, out: TextIO) -> int:
     items = catalogue.rules(args.edition)
     if args.format == "json":
@@ -663,6 +768,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             return _parse(args, stream)
         if args.command == "serve":
             return _serve(args)
+        if args.command == "export":
+            return _export(args, stream)
     except BrokenPipeError:
         # Output piped into `head` and closed early: not an error of ours.
         sys.stderr.close()
