@@ -126,6 +126,7 @@ def cli(*argv: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[s
                           capture_output=True, text=True, cwd=ROOT, timeout=300)
 
 
+@pytest.mark.slow
 def test_a_batch_over_the_corpus_reports_every_file_and_a_summary(batch_inputs: list[str]) -> None:
     done = cli("check", str(FILES), str(SEED), batch_inputs[-2], batch_inputs[-1], "--color", "never")
     assert done.returncode == 2, done.stderr
@@ -142,6 +143,7 @@ def test_a_batch_over_the_corpus_reports_every_file_and_a_summary(batch_inputs: 
     assert ignoring.returncode == 1 and "missing.txt" in ignoring.stdout
 
 
+@pytest.mark.slow
 def test_errors_first_errors_only_and_rule_selection() -> None:
     # hongze-2023's table 4 totals are printed as 0 (tests/corpus/golden/NOTES.md: two
     # T4-TOTAL failures); its table 3 has a single-row （六）, a FMT-SHAPE warning.
@@ -200,6 +202,7 @@ def test_ctrl_c_reports_what_finished_and_exits_130(tmp_path: Path) -> None:
     assert 1 <= done < 300
 
 
+@pytest.mark.slow
 def test_the_command_gives_the_same_output_on_one_or_two_workers(batch_inputs: list[str]) -> None:
     one = cli("check", *batch_inputs, "--format", "json", "--jobs", "1")
     two = cli("check", *batch_inputs, "--format", "json", "--jobs", "2")

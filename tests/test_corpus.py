@@ -59,7 +59,7 @@ def test_overall_cell_accuracy_is_at_least_99_percent() -> None:
 
 
 def test_known_misses_are_reported_not_silent() -> None:
-    reading = govreport.read(accuracy.source_for("shanghai-office-2025"))
+    reading = accuracy.reading("shanghai-office-2025")
     cells = {f.pointer for f in read_findings(reading) if f.rule == "READ-CELLS"}
     assert {"/active_disclosure/regulations", "/active_disclosure/normative_documents"} <= cells
 
@@ -67,7 +67,7 @@ def test_known_misses_are_reported_not_silent() -> None:
 @pytest.mark.parametrize("name", NAMES)
 def test_edition_and_year_match_the_golden(name: str) -> None:
     golden = accuracy.json.loads((accuracy.GOLDEN / f"{name}.json").read_text(encoding="utf-8"))
-    read = govreport.read(accuracy.source_for(name)).instance
+    read = accuracy.reading(name).instance
     assert read["edition"] == golden["edition"]
     assert read["report"].get("year") == golden["report"].get("year")
 
@@ -85,7 +85,7 @@ def test_no_reader_crashes_on_any_corpus_file(path: Path) -> None:
 
 
 def _errors(name: str) -> set[tuple[str, str]]:
-    result = govreport.check(accuracy.source_for(name))
+    result = accuracy.result(name)
     return {(f.rule, f.pointer) for f in result.findings if f.severity is Severity.ERROR}
 
 
@@ -103,21 +103,21 @@ def test_real_arithmetic_errors_are_found() -> None:
 
 
 def test_pdf_findings_carry_page_and_cell() -> None:
-    result = govreport.check(accuracy.source_for("hongze-2023"))
+    result = accuracy.result("hongze-2023")
     [finding] = [f for f in result.findings if f.pointer == "/reviews/reconsideration/total"]
     assert finding.location is not None and finding.location.page == 4
     assert finding.location.row is not None and finding.location.cell == 5
 
 
 def test_html_findings_carry_table_row_and_cell() -> None:
-    result = govreport.check(accuracy.source_for("shuyang-drc-2023"))
+    result = accuracy.result("shuyang-drc-2023")
     blank = [f for f in result.findings if f.rule == "CELL-BLANK" and f.pointer == "/requests/received/commercial"]
     assert blank and blank[0].location is not None
     assert (blank[0].location.table, blank[0].location.cell) == (3, 5)
 
 
 def test_html_metadata_is_read() -> None:
-    report = govreport.read(accuracy.source_for("shanghai-office-2019")).instance["report"]
+    report = accuracy.reading("shanghai-office-2019").instance["report"]
     assert report["published_on"] == "2020-01-31"
     assert report["agency"] == "上海市人民政府办公厅"
     assert report["source"]["media_type"] == "text/html"
@@ -135,7 +135,7 @@ METADATA_DIFFERENCES = {
 @pytest.mark.parametrize("key", ["agency", "title", "published_on"])
 def test_metadata_matches_the_golden(name: str, key: str) -> None:
     golden = accuracy.json.loads((accuracy.GOLDEN / f"{name}.json").read_text(encoding="utf-8"))["report"]
-    read = govreport.read(accuracy.source_for(name)).instance["report"]
+    read = accuracy.reading(name).instance["report"]
     if (name, key) in METADATA_DIFFERENCES:
         assert read.get(key) != golden.get(key) and read.get(key)
         return

@@ -9,6 +9,7 @@ same kind (a number is never equal to null).
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from decimal import Decimal
@@ -33,6 +34,18 @@ def golden_names() -> list[str]:
 def source_for(name: str) -> Path:
     [path] = [p for p in FILES.iterdir() if p.stem == name and p.suffix != ".json"]
     return path
+
+
+@functools.cache
+def reading(name: str) -> govreport.Reading:
+    """The reading of a corpus report, read once per process (callers must not change it)."""
+    return govreport.read(source_for(name))
+
+
+@functools.cache
+def result(name: str) -> govreport.Result:
+    """The findings on a corpus report, checked once per process."""
+    return govreport.check_reading(reading(name))
 
 
 def leaves(node: Any, ptr: str = "") -> dict[str, Any]:
@@ -62,7 +75,7 @@ def same(a: Any, b: Any) -> bool:
 
 def compare(name: str) -> tuple[int, int, list[tuple[str, Any, Any]]]:
     golden = json.loads((GOLDEN / f"{name}.json").read_text(encoding="utf-8"), parse_float=Decimal)
-    read = govreport.read(source_for(name)).instance
+    read = reading(name).instance
     want = table_cells(golden)
     got = table_cells(read)
     misses = [(p, v, got.get(p, "<absent>")) for p, v in want.items() if p not in got or not same(v, got[p])]
