@@ -8,6 +8,7 @@ from the standard library, and the pages are looked at in Debian's chromium.
 from __future__ import annotations
 
 import concurrent.futures
+import hashlib
 import json
 import os
 import socket
@@ -283,3 +284,30 @@ def test_the_upload_page_loads_offline_with_no_console_error(browser: Any, serve
         assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
         SCREENSHOTS.mkdir(exist_ok=True)
         browser.save_screenshot(str(SCREENSHOTS / f"serve-upload-{lang}.png"))
+
+
+def test_the_results_page_carries_its_downloads(server: Server) -> None:
+    import base64
+    import csv
+    import io
+    import re
+
+    openpyxl = pytest.importorskip("openpyxl")
+    status, _, body = post(server, "/check", [("chaotian-2021.txt", SEED.read_bytes())])
+    assert status == 200
+    links = dict(re.findall(r'<a download="([^"]+)" href="data:[^;]+;base64,([^"]+)"', body.decode("utf-8")))
+    assert set(links) == {"chaotian-2021.json", "chaotian-2021.findings.json", "chaotian-2021.cells.csv",
+                          "chaotian-2021.xlsx"}
+    instance = json.loads(base64.b64decode(links["chaotian-2021.json"]))
+    assert instance == json.loads(SEED_JSON.read_text(encoding="utf-8"))  # the instance govreport parse writes
+    cells_csv = base64.b64decode(links["chaotian-2021.cells.csv"])
+    assert cells_csv.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(cells_csv.decode("utf-8-sig"))))
+    # one row per cell of the seed's tables: count them in the instance itself
+    def leaves(node: Any) -> int:
+        return sum(leaves(v) for v in node.values()) if isinstance(node, dict) else 1
+    expected = sum(leaves(instance[t]) for t in ("active_disclosure", "requests", "reviews"))
+    assert len(rows) == expected
+    assert {r["sha256"] for r in rows} == {hashlib.sha256(SEED.read_bytes()).hexdigest()}
+    workbook = openpyxl.load_workbook(io.BytesIO(base64.b64decode(links["chaotian-2021.xlsx"])), read_only=True)
+    assert len(workbook.sheetnames) == 3

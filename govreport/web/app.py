@@ -7,7 +7,7 @@ Routes:
 * ``POST /check`` — multipart, field ``file`` (repeatable) and/or ``text``: the HTML
   report of each document (the tables with the failing cells marked, the findings
   beside them), with an overview when there are several, and downloads (the instance
-  as JSON, the findings as JSON) carried inside the page itself — nothing is stored;
+  as JSON, the findings as JSON, the cells as CSV and an Excel workbook) carried inside the page itself — nothing is stored;
 * ``POST /api/check`` — multipart, field ``file``: the object one line of
   ``govreport check --format json`` prints; an unusable file is 422 with the reason;
 * ``GET /api/rules``, ``GET /api/schema/{edition}``, ``GET /healthz``,
@@ -26,6 +26,7 @@ import asyncio
 import base64
 import concurrent.futures as cf
 import contextlib
+import hashlib
 import html
 import json
 import os
@@ -46,6 +47,7 @@ from govreport.messages import Text
 from govreport.sources.errors import ReadError
 from govreport.version import __version__
 from govreport.web import pages
+from govreport.writers import export as export_writer
 from govreport.writers import json as json_writer
 
 __all__ = ["Settings", "create_app"]
@@ -176,7 +178,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             return got
         outcomes = await asyncio.gather(*(check_document(name, data, lang) for name, data in got))
         nonce = secrets.token_urlsafe(16)
-        downloads = [_downloads(o) for o in outcomes]
+        downloads = [_downloads(o, data) for o, (_, data) in zip(outcomes, got)]
         return _page(pages.results_page(list(outcomes), downloads, lang=lang, nonce=nonce), nonce)
 
     async def api_check(request: Request) -> Response:
@@ -310,17 +312,26 @@ def _page(content: str, nonce: str, status: int = 200) -> HTMLResponse:
                                                               "cache-control": "no-store"})
 
 
-def _downloads(outcome: batch.Outcome) -> list[tuple[str, str, str]]:
+def _downloads(outcome: batch.Outcome, data: bytes) -> list[tuple[str, str, str]]:
     """(label key, file name, data: URI) of what a checked document can be downloaded as."""
     if outcome.reading is None or outcome.result is None:
         return []
     stem = os.path.splitext(outcome.name)[0] or "report"
     instance = json_writer.dumps(outcome.reading.instance, indent=2)
     findings = json_writer.dumps(json_writer.result_object(outcome.name, outcome.result), indent=2)
-    return [
+    out = [
         ("instance", f"{stem}.json", _data_uri(instance.encode("utf-8"), "application/json")),
         ("findings", f"{stem}.findings.json", _data_uri(findings.encode("utf-8"), "application/json")),
     ]
+    entry = export_writer.Entry(file=outcome.name, sha256=hashlib.sha256(data).hexdigest(), reading=outcome.reading,
+                                result=outcome.result, media_type=outcome.media_type)
+    tables = export_writer.tables_of([entry])
+    out.append(("cells_csv", f"{stem}.cells.csv", _data_uri(export_writer.csv_bytes(tables, "cells"), "text/csv")))
+    with contextlib.suppress(export_writer.MissingExportExtra):  # the xlsx extra is optional
+        workbook = export_writer.xlsx_bytes(tables, name=f"{stem}.xlsx")
+        out.append(("xlsx", f"{stem}.xlsx", _data_uri(
+            workbook, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))
+    return out
 
 
 def _data_uri(data: bytes, media_type: str) -> str:

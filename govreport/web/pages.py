@@ -44,6 +44,8 @@ _T: dict[str, Text] = {
     "download": Text("下载", "Download"),
     "instance": Text("实例 JSON", "instance JSON"),
     "findings": Text("发现 JSON", "findings JSON"),
+    "cells_csv": Text("单元格 CSV", "cells CSV"),
+    "xlsx": Text("Excel 工作簿", "Excel workbook"),
     "file": Text("文件", "File"), "agency": Text("机关", "Agency"), "year": Text("年度", "Year"),
     "edition": Text("格式", "Edition"), "result": Text("结果", "Result"),
     "passed": Text("通过", "passed"), "failed": Text("未通过", "failed"),

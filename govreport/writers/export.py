@@ -60,7 +60,7 @@ from govreport.writers.json import jsonable
 __all__ = [
     "CELL_COLUMNS", "FINDING_COLUMNS", "FORMATS", "KEY_ALIASES", "REPORT_COLUMNS", "Entry", "ExportError",
     "MissingExportExtra",
-    "Tables", "cell_rows", "finding_rows", "key_of", "report_row", "tables_of", "write",
+    "Tables", "cell_rows", "csv_bytes", "finding_rows", "key_of", "report_row", "tables_of", "write", "xlsx_bytes",
 ]
 
 FORMATS: tuple[str, ...] = ("csv", "jsonl", "parquet", "xlsx")
@@ -391,15 +391,23 @@ def _csv_text(value: Any) -> str:
     return str(value)
 
 
+def csv_bytes(t: Tables, table: str = "cells") -> bytes:
+    """One table (``cells``, ``findings`` or ``reports``) as CSV: UTF-8 with a BOM, so Excel opens it."""
+    [(columns, rows)] = [(c, r) for name, c, r in _named(t) if name == table]
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    for r in rows:
+        writer.writerow([_csv_text(r[c]) for c in columns])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
 def _write_csv(t: Tables, out: str) -> list[str]:
     written = []
-    for name, columns, rows in _named(t):
+    for name, _, _ in _named(t):
         path = os.path.join(out, f"{name}.csv")
-        with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(columns)
-            for r in rows:
-                writer.writerow([_csv_text(r[c]) for c in columns])
+        with open(path, "wb") as handle:
+            handle.write(csv_bytes(t, name))
         written.append(path)
     return written
 
@@ -505,6 +513,15 @@ def _xlsx_value(value: Any, sheet: Any, cell: Any) -> Any:
 
 
 def _write_xlsx(t: Tables, out: str, lang: str) -> list[str]:
+    data = xlsx_bytes(t, lang=lang, name=out)  # built in memory, so a path that cannot be written leaves nothing half-written
+    with open(out, "wb") as handle:
+        handle.write(data)
+    return [out]
+
+
+def xlsx_bytes(t: Tables, *, lang: str = "zh", name: str = "report.xlsx") -> bytes:
+    """The workbook (sheets for cells, findings and reports) as bytes; ``name`` is how errors name it."""
+    out = name
     openpyxl = _extra("openpyxl", "xlsx", out, "Excel")
     cell = _extra("openpyxl.cell", "xlsx", out, "Excel").WriteOnlyCell
     workbook = openpyxl.Workbook(write_only=True)
@@ -517,11 +534,9 @@ def _write_xlsx(t: Tables, out: str, lang: str) -> list[str]:
         sheet.append(list(columns))
         for r in rows:
             sheet.append([_xlsx_value(r[c], sheet, cell) for c in columns])
-    buffer = io.BytesIO()  # built in memory, so a path that cannot be written leaves no half-written state
+    buffer = io.BytesIO()
     workbook.save(buffer)
-    with open(out, "wb") as handle:
-        handle.write(buffer.getvalue())
-    return [out]
+    return buffer.getvalue()
 
 
 def write(t: Tables, to: str, out: str, *, lang: str = "zh") -> list[str]:
