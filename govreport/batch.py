@@ -204,7 +204,7 @@ def check_one(name: str, options: Options = Options(), data: bytes | None = None
         outcome = Outcome(name=name, error=error)
     except (KeyboardInterrupt, MemoryError):
         raise
-    except Exception as exc:  # noqa: BLE001 - one broken file must not end a batch
+    except Exception as exc:
         if os.environ.get("GOVREPORT_DEBUG"):
             raise
         outcome = Outcome(name=name, error=ReadError(name, "internal", detail=f"{type(exc).__name__}: {exc}"[:200]))

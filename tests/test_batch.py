@@ -208,3 +208,29 @@ def test_the_command_gives_the_same_output_on_one_or_two_workers(batch_inputs: l
     two = cli("check", *batch_inputs, "--format", "json", "--jobs", "2")
     assert one.returncode == two.returncode == 2
     assert one.stdout == two.stdout and len(one.stdout.splitlines()) >= len(batch_inputs)
+
+
+def test_a_progress_line_on_a_terminal_and_never_in_a_pipe() -> None:
+    import pty
+
+    main_fd, replica_fd = pty.openpty()
+    try:
+        done = subprocess.run([sys.executable, "-m", "govreport", "check", str(SEED), str(FILES / "pingtan-2021.txt"),
+                               "--jobs", "1", "--color", "never"], stdout=subprocess.PIPE, stderr=replica_fd,
+                              cwd=ROOT, timeout=120, check=False)
+        os.close(replica_fd)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(main_fd, 65536)
+            except OSError:  # the terminal's other end is closed: all read
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(main_fd)
+    assert b"[1/2]" in seen and b"[2/2]" in seen  # on the terminal (stderr)
+    assert b"[1/2]" not in done.stdout  # ... never in the output itself
+    piped = cli("check", str(SEED), str(FILES / "pingtan-2021.txt"), "--jobs", "1")
+    assert "[1/2]" not in piped.stderr and "[1/2]" not in piped.stdout

@@ -161,9 +161,9 @@ def _byte_size(text: str) -> int:
 def _serve(args: argparse.Namespace) -> int:
     """``govreport serve``: the web service on ``--host``/``--port`` until Ctrl-C."""
     try:
-        import uvicorn  # noqa: PLC0415 - the optional extra, loaded only for this command
+        import uvicorn
 
-        from govreport.web import Settings, create_app  # noqa: PLC0415
+        from govreport.web import Settings, create_app
     except ImportError:
         sys.stderr.write("govreport serve 需要可选组件：pip install 'govreport[web]' / "
                          "govreport serve needs the optional extra: pip install 'govreport[web]'\n")
@@ -455,9 +455,8 @@ def _emit(out: TextIO, outcome: batch.Outcome, args: argparse.Namespace, colour:
         obj = {"file": obj.pop("file"), "agency": outcome.agency, "year": outcome.year, **obj}
         out.write(json_writer.dumps(obj) + "\n")
     elif args.format == "lines":
-        for line in text_writer.format_lines(name, outcome.result.findings, lang=args.lang, errors_only=args.errors_only,
-                                             verbose=args.verbose):
-            out.write(line + "\n")
+        out.writelines(line + "\n" for line in text_writer.format_lines(name, outcome.result.findings, lang=args.lang, errors_only=args.errors_only,
+                                             verbose=args.verbose))
     else:
         out.write(text_writer.format_result(name, outcome.result, lang=args.lang, color=colour, verbose=args.verbose,
                                             agency=outcome.agency, year=outcome.year,
@@ -472,8 +471,7 @@ def _emit_years(out: TextIO, years: Years, args: argparse.Namespace, colour: boo
                    "findings": [catalogue.localise(f, args.lang).to_dict() for f in findings]}
             out.write(json_writer.dumps(obj) + "\n")
         elif args.format == "lines":
-            for line in text_writer.format_lines(name, findings, lang=args.lang, errors_only=args.errors_only):
-                out.write(line + "\n")
+            out.writelines(line + "\n" for line in text_writer.format_lines(name, findings, lang=args.lang, errors_only=args.errors_only))
         elif not args.errors_only:
             out.write(text_writer.format_years(name, findings, lang=args.lang, color=colour) + "\n")
 
@@ -489,7 +487,7 @@ def _no_traceback(name: str) -> Iterator[None]:
         yield
     except (ReadError, KeyboardInterrupt, BrokenPipeError):
         raise
-    except Exception as exc:  # noqa: BLE001 - the point is to catch what we did not foresee
+    except Exception as exc:
         if os.environ.get("GOVREPORT_DEBUG"):
             raise
         raise ReadError(name, "internal", detail=f"{type(exc).__name__}: {exc}"[:200]) from exc
@@ -653,9 +651,8 @@ def _rules(args: argparse.Namespace, out: TextIO) -> int:
         out.write(json_writer.dumps([r.to_dict() for r in items], indent=2) + "\n")
         return EXIT_OK
     colour = _use_colour(args.color, out)
-    for rule in items:
-        out.write(f"{text_writer._paint(rule.id, '1', colour)}  [{rule.severity.label(args.lang)}]  "
-                  f"{rule.title.get(args.lang)}\n    {rule.description.get(args.lang)}\n")
+    out.writelines(f"{text_writer._paint(rule.id, '1', colour)}  [{rule.severity.label(args.lang)}]  "
+                  f"{rule.title.get(args.lang)}\n    {rule.description.get(args.lang)}\n" for rule in items)
     return EXIT_OK
 
 

@@ -221,7 +221,7 @@ def _theirs(last: Profile, ptr: str) -> str:
     return f"{last.year}年报告（{last.name}） › {tables.label(last.edition, ptr)}"
 
 
-def _compare(last: Profile, this: Profile, lang: str) -> Iterable[Finding | bool | None]:  # noqa: C901
+def _compare(last: Profile, this: Profile, lang: str) -> Iterable[Finding | bool | None]:
     """Each comparison: True (holds), None (not assessable: a blank), or the finding."""
     args_base = {"previous": last.name, "previous_year": last.year, "year": this.year}
     for c in COLUMNS:
