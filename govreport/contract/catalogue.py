@@ -187,6 +187,12 @@ _STATIC += [
                        "Cells were printed without separators and the table's own relations still allow several splits; every candidate is listed and the cells are left blank rather than guessed."),
         message=_t("「{label}」的数字“{printed}”连在一起，有{count}种拆分都可能：{candidates}。已记为空白。",
                    "The digits “{printed}” of “{label}” run together and {count} splits are possible: {candidates}. Left blank."),
+        variants={
+            "budget": _t("「{label}」的数字“{printed}”连在一起；本文档拆分连写数字的计算已达上限（{limit}步），未再拆分，已记为空白"
+                         "（可设置环境变量{variable}调高上限）。",
+                         "The digits “{printed}” of “{label}” run together; this document has used up its budget for splitting "
+                         "run-together digits ({limit} steps), so they were not split and are left blank (set {variable} to raise it)."),
+        },
     ),
     Rule(
         id="READ-SPLIT", kind="reader", severity=Severity.INFO,

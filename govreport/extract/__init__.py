@@ -26,15 +26,21 @@ from govreport.reading import Reading
 from govreport.sources import read_document
 from govreport.sources.document import Document
 from govreport.sources.errors import ReadError
+from govreport.sources.limits import Limits
 
 __all__ = ["parse_document", "read_report"]
 
-def parse_document(document: Document) -> Reading:
-    """The report instance found in ``document`` (see the module docstring)."""
+def parse_document(document: Document, *, limits: Limits | None = None) -> Reading:
+    """The report instance found in ``document`` (see the module docstring).
+
+    ``limits.digit_splits`` bounds the search for splits of run-together digits over
+    the whole document (rows past it are left blank with READ-AMBIGUOUS).
+    """
+    limits = limits or Limits()
     stream = Stream(document)
     sections = meta.find_sections(stream)
     regions = find_regions(stream, {k: v[0] for k, v in sections.items()})
-    builder = Builder(stream)
+    builder = Builder(stream, limits.digit_splits)
     first_table = min((s for s, _ in regions.spans()), default=len(stream.text))
     info = meta.metadata(stream, first_table)
     found_year = info.get("year")

@@ -74,7 +74,8 @@ from govreport.location import Location
 from govreport.sources.document import Cell, Document, Line, Table
 from govreport.sources.encoding import UTF16_BOMS
 from govreport.sources.errors import MissingExtra, ReadError, error_detail
-from govreport.sources.grid import Span, expand
+from govreport.sources.grid import GridLimit, Span, expand
+from govreport.sources.limits import Limits
 
 __all__ = ["read_pdf"]
 
@@ -152,8 +153,14 @@ class _Fragment:
 _Block = Line | _Fragment
 
 
-def read_pdf(data: bytes, *, name: str, sha256: str) -> Document:
-    """Read a PDF into a :class:`Document` (see the module docstring)."""
+def read_pdf(data: bytes, *, name: str, sha256: str, limits: Limits | None = None) -> Document:
+    """Read a PDF into a :class:`Document` (see the module docstring).
+
+    ``limits`` bounds the pages read (``too-many-pages``, checked before any page is
+    laid out), the objects on one page (``page-too-complex``) and the grid of a table
+    (``too-many-cells``).
+    """
+    limits = limits or Limits()
     try:
         import pdfplumber
     except ImportError:
@@ -165,8 +172,20 @@ def read_pdf(data: bytes, *, name: str, sha256: str) -> Document:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             metadata = dict(pdf.metadata or {})
+            if len(pdf.pages) > limits.pdf_pages:
+                raise ReadError(name, "too-many-pages", size=len(pdf.pages), limit=limits.pdf_pages,
+                                variable="GOVREPORT_MAX_PDF_PAGES")
             for page in pdf.pages:
-                blocks, count, bad = _read_page(page, pdfplumber)
+                objects = sum(len(page.objects.get(kind, ())) for kind in ("char", "line", "rect", "curve"))
+                if objects > limits.pdf_page_objects:
+                    raise ReadError(name, "page-too-complex", location=Location(page=page.page_number), size=objects,
+                                    limit=limits.pdf_page_objects, variable="GOVREPORT_MAX_PDF_PAGE_OBJECTS")
+                try:
+                    blocks, count, bad = _read_page(page, pdfplumber, limits.grid_cells)
+                except GridLimit as limit:
+                    raise ReadError(name, "too-many-cells", location=Location(page=page.page_number),
+                                    table=1 + sum(isinstance(b, _Fragment) for p in pages for b in p),
+                                    limit=limit.limit, variable="GOVREPORT_MAX_GRID_CELLS") from None
                 pages.append(blocks)
                 chars += count
                 undecodable += bad
@@ -183,8 +202,13 @@ def read_pdf(data: bytes, *, name: str, sha256: str) -> Document:
         raise ReadError(name, "no-unicode")
 
     title, info = _metadata(metadata)
+    try:
+        assembled = _assemble(pages, limits.grid_cells)
+    except _TableLimit as limit:
+        raise ReadError(name, "too-many-cells", location=Location(page=limit.page), table=limit.table,
+                        limit=limit.limit, variable="GOVREPORT_MAX_GRID_CELLS") from None
     return Document(
-        blocks=_assemble(pages),
+        blocks=assembled,
         media_type="application/pdf",
         sha256=sha256,
         name=name,
@@ -298,7 +322,7 @@ def _index(edges: list[float], value: float) -> int:
     return i if edges[i] - value < value - edges[i - 1] else i - 1
 
 
-def _read_page(page: Any, pdfplumber: Any) -> tuple[list[_Block], int, int]:
+def _read_page(page: Any, pdfplumber: Any, max_cells: int | None = None) -> tuple[list[_Block], int, int]:
     """Blocks of one page in reading order, the number of chars, and undecodable ones."""
     number = page.page_number
     page = page.dedupe_chars()  # fake bold by overprinting doubles every character
@@ -331,6 +355,8 @@ def _read_page(page: Any, pdfplumber: Any) -> tuple[list[_Block], int, int]:
         ys = _cluster([c[1] for c in cells] + [c[3] for c in cells])
         if len(xs) < 3 or len(ys) < 2:
             continue  # a single column (or row of nothing) is a box, not a table
+        if max_cells is not None and (len(xs) - 1) * (len(ys) - 1) > max_cells:
+            raise GridLimit((len(xs) - 1) * (len(ys) - 1), max_cells)
         owner: list[list[int | None]] = [[None] * (len(xs) - 1) for _ in range(len(ys) - 1)]
         regions: list[tuple[int, int, int, int, tuple[float, float, float, float]]] = []
         for bbox in cells:
@@ -484,7 +510,13 @@ def _join(previous: _Fragment, following: _Fragment) -> bool:
     return True
 
 
-def _assemble(pages: list[list[_Block]]) -> tuple[Line | Table, ...]:
+class _TableLimit(Exception):
+    def __init__(self, table: int, page: int, limit: int) -> None:
+        super().__init__(table, page, limit)
+        self.table, self.page, self.limit = table, page, limit
+
+
+def _assemble(pages: list[list[_Block]], max_cells: int | None = None) -> tuple[Line | Table, ...]:
     merged: list[_Block] = []
     for blocks in pages:
         for position, block in enumerate(blocks):
@@ -504,20 +536,23 @@ def _assemble(pages: list[list[_Block]]) -> tuple[Line | Table, ...]:
         if isinstance(block, Line):
             out.append(block)
             continue
-        table = _table(block, index + 1)
+        try:
+            table = _table(block, index + 1, max_cells)
+        except GridLimit as limit:
+            raise _TableLimit(index + 1, block.page, limit.limit) from None
         if table is not None:
             index += 1
             out.append(table)
     return tuple(out)
 
 
-def _table(fragment: _Fragment, index: int) -> Table | None:
+def _table(fragment: _Fragment, index: int, max_cells: int | None = None) -> Table | None:
     spans = [
         Span(cell, cell.r0, cell.c0, cell.r1 - cell.r0, cell.c1 - cell.c0)
         for cell in fragment.cells
         if cell.r1 > cell.r0 and cell.c1 > cell.c0  # a box thinner than one grid step covers nothing
     ]
-    grid = expand(spans, rows=fragment.rows, columns=len(fragment.xs) - 1)
+    grid = expand(spans, rows=fragment.rows, columns=len(fragment.xs) - 1, max_cells=max_cells)
     if not grid or len(grid[0]) < 2:
         return None
     rows: list[tuple[Cell, ...]] = []
