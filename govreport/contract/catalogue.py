@@ -195,6 +195,16 @@ _STATIC += [
         },
     ),
     Rule(
+        id="READ-REPEATED", kind="reader", severity=Severity.WARNING,
+        title=_t("表格重复出现", "Table printed twice"),
+        description=_t("同一张表格在文档中出现了不止一次（例如网页把表三印了两遍）。只读取第一次出现的表格，后面的副本不读取，"
+                       "以免副本的数字被当成其他行的数字；请核对哪一份是正确的。",
+                       "The same table appears more than once in the document (a page that prints table 3 twice, say). Only the "
+                       "first copy is read, so the numbers of a copy are not taken for other rows; check which copy is right."),
+        message=_t("「{label}」在文档中又出现了一次（{where}）；只读取了第一次出现的表格。",
+                   "“{label}” appears again in the document ({where}); only its first copy was read."),
+    ),
+    Rule(
         id="READ-SPLIT", kind="reader", severity=Severity.INFO,
         title=_t("连写数字已按勾稽关系拆分", "Run-together digits split by the relations"),
         description=_t("单元格之间没有分隔符，按行总计或表格的勾稽关系只有一种拆分，已按该拆分读取。",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from govreport.extract import meta
+from govreport.extract import meta, repeats
 from govreport.extract.assemble import (
     Builder,
     find_regions,
@@ -22,6 +22,7 @@ from govreport.extract.assemble import (
 )
 from govreport.extract.stream import Stream
 from govreport.location import Provenance
+from govreport.messages import Text
 from govreport.reading import Reading
 from govreport.sources import read_document
 from govreport.sources.document import Document
@@ -46,9 +47,22 @@ def parse_document(document: Document, *, limits: Limits | None = None) -> Readi
     found_year = info.get("year")
     year = found_year if isinstance(found_year, int) else None
 
+    shown = document.name or "<bytes>"
     if not _looks_like_report(stream, regions, sections):
-        raise ReadError(document.name or "<bytes>", "not-a-report",
+        raise ReadError(shown, "not-a-report",
                         detail=("找不到年度报告的表格或章节标题", "neither the report's tables nor its section headings were found"))
+    second = repeats.second_report(stream, regions.requests)
+    if second is not None:
+        heading = stream.text[second:second + 40].split("\n")[0].strip()
+        raise ReadError(shown, "several-reports", location=stream.location(second),
+                        detail=(f"第二份从此处开始（“{heading}”）", f"a second one starts here (“{heading}”)"))
+    if regions.requests is not None:
+        again = repeats.repeated_table(stream, regions.requests)
+        if again is not None:
+            regions.requests = (regions.requests[0], again)
+            where = stream.location(again)
+            builder.observe("READ-REPEATED", "/requests",
+                            {"where": Text(where.describe("zh") or "?", where.describe("en") or "?")}, location=where)
 
     edition = None
     if regions.active_disclosure is not None:
@@ -84,6 +98,11 @@ def parse_document(document: Document, *, limits: Limits | None = None) -> Readi
     if "year" not in report:
         builder.observe("READ-MISSING", "/report/year", {})
     texts = meta.section_texts(stream, sections, regions.spans())
+    tables_read = bool(_row_labels(stream, regions)) or any(k in builder.instance for k in ("requests", "reviews"))
+    if repeats.outline_only(tables_read, {k: v[0] for k, v in texts.items()}):
+        raise ReadError(shown, "not-a-report", detail=(
+            "只有各部分的标题，标题下几乎没有内容，也没有表格（像是通知、提纲或目录）",
+            "it lists the section headings but has no tables and next to nothing under them (a notice, an outline or a table of contents?)"))
     for name, (start, end) in sections.items():
         anchors = texts[name][1] if name in texts else ()
         builder.sources[f"/sections/{name}"] = Provenance(location=stream.location(start),
@@ -112,11 +131,16 @@ def _looks_like_report(stream: Stream, regions: Any, sections: dict[str, Any]) -
     A partial report (tables missing, or narrative only) is still a report and gives a
     partial instance; a document that merely mentions a label or two is not.
     """
+    return len(_row_labels(stream, regions)) >= 5 or len(sections) >= 3
+
+
+def _row_labels(stream: Stream, regions: Any) -> set[str]:
+    """The row labels of tables 2 and 3 found in their regions."""
     rows: set[str] = set()
     for span in (regions.active_disclosure, regions.requests):
         if span is not None:
             rows.update(e.label.key for e in stream.labels(*span) if e.label is not None and e.label.kind == "row")
-    return len(rows) >= 5 or len(sections) >= 3
+    return rows
 
 
 def _ordered(node: dict[str, Any], table: str, edition: str, shape: Any) -> dict[str, Any]:
