@@ -172,6 +172,11 @@ _STATIC += [
         description=_t("读取文档时没有找到某张表、某一行或报告信息（如报告年度）。实例中不会补造，缺少的部分由模式检查报告为缺失。",
                        "A table, a row or report metadata (such as the year) was not found in the document. Nothing is invented; the schema stage reports the absence."),
         message=_t("文档中未找到「{label}」。", "“{label}” was not found in the document."),
+        variants={
+            "image": _t("文档中未找到「{label}」；该部分有{count}张图片，表格可能是以图片形式印的，需要OCR才能读取。",
+                        "“{label}” was not found in the document; its section holds {count} picture(s): the table may be "
+                        "printed as an image, which needs OCR to be read."),
+        },
     ),
     Rule(
         id="READ-CELLS", kind="reader", severity=Severity.WARNING,

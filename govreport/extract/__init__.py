@@ -79,6 +79,8 @@ def parse_document(document: Document, *, limits: Limits | None = None) -> Readi
     else:
         builder.observe("READ-MISSING", "/reviews", {})
 
+    _pictured_tables(builder, document, stream, sections)
+
     if edition is None:
         if shape == "split":
             edition = "2021"
@@ -123,6 +125,41 @@ def parse_document(document: Document, *, limits: Limits | None = None) -> Readi
             instance[key] = _ordered(builder.instance[key], key, edition, shape)
     return Reading(name=document.name, media_type=document.media_type, instance=instance,
                    source_map=builder.sources, observations=tuple(builder.observations))
+
+
+def _pictured_tables(builder: Builder, document: Document, stream: Stream,
+                     sections: dict[str, tuple[int, int]]) -> None:
+    """A table that was not read, in a section holding a picture: say it may be the picture.
+
+    The table's READ-MISSING findings (the table's and its rows') become one, saying
+    so; a picture elsewhere changes nothing.
+    """
+    if not document.images:
+        return
+    order = sorted((start, name) for name, (start, _) in sections.items())
+    # A picture stands just before block i: place it at the end of the text before that
+    # block, so one at the end of a section belongs to that section.
+    offsets = [max(0, stream.line_starts[stream.block_lines[i]] - 1) if i < len(stream.block_lines)
+               and stream.block_lines[i] < len(stream.line_starts) else len(stream.text) for i in document.images]
+    pictured: dict[str, int] = {}
+    for k, (start, name) in enumerate(order):
+        end = order[k + 1][0] if k + 1 < len(order) else len(stream.text) + 1
+        count = sum(1 for at in offsets if start <= at < end)
+        if count:
+            pictured[name] = count
+    missing = {t for t in ("active_disclosure", "requests", "reviews") if t in pictured and t not in builder.instance}
+    if not missing:
+        return
+    kept = []
+    for seen in builder.observations:
+        table = seen.pointer.split("/")[1] if seen.pointer.startswith("/") else ""
+        if seen.rule == "READ-MISSING" and table in missing:
+            continue
+        kept.append(seen)
+    builder.observations[:] = kept
+    for table in sorted(missing, key=lambda t: sections[t][0]):
+        builder.observe("READ-MISSING", f"/{table}", {"count": pictured[table]}, template="READ-MISSING:image",
+                        location=stream.location(sections[table][0]))
 
 
 def _looks_like_report(stream: Stream, regions: Any, sections: dict[str, Any]) -> bool:

@@ -144,6 +144,7 @@ def read_docx(data: bytes, *, name: str, sha256: str, limits: Limits | None = No
     title, metadata = _properties(package)
     return Document(
         blocks=walker.finish(),
+        images=tuple(walker.images),
         media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         sha256=sha256,
         name=name,
@@ -235,6 +236,7 @@ class _Walker:
         self.paragraphs = 0
         self.max_cells = max_cells
         self.tables = 0  # tables met so far, for messages
+        self.images: list[int] = []  # see Document.images
 
     def container(self, element: Any) -> None:
         for child in _children(element):
@@ -245,6 +247,8 @@ class _Walker:
 
     def paragraph(self, element: Any) -> None:
         self.paragraphs += 1
+        if next(element.iter(_W + "drawing", _W + "pict"), None) is not None:
+            self.images.append(len(self.blocks))
         for text in _paragraph_lines(element):
             if text.strip():
                 self.blocks.append(Line(text=text, location=Location(line=self.paragraphs)))

@@ -87,13 +87,19 @@ _META_NOISE = frozenset(
 )
 
 
+class _Image:
+    """Where an ``<img>`` stands among the blocks (only its place is kept)."""
+
+    __slots__ = ()
+
+
 class _Container:
     """Where text goes: the page, or one table cell."""
 
     __slots__ = ("blocks", "column", "line", "pieces")
 
     def __init__(self) -> None:
-        self.blocks: list[Line | _PendingTable] = []
+        self.blocks: list[Line | _PendingTable | _Image] = []
         self.pieces: list[str] = []
         self.line = 0
         self.column = 0  # 0 = no non-blank text yet in the current line
@@ -218,6 +224,7 @@ class _Parser(HTMLParser):
         self.name = name
         self.max_cells = (limits or Limits()).grid_cells
         self.opened = 0  # tables opened so far, for messages
+        self.images: tuple[int, ...] = ()
         self.root = _Container()
         self.tables: list[_TableState] = []
         self.title: str | None = None
@@ -374,6 +381,10 @@ class _Parser(HTMLParser):
             self._break()
         elif tag == "table":
             self._open_table()
+        elif tag == "img":
+            container = self._container()
+            container.flush()
+            container.blocks.append(_Image())
         elif tag in _BLOCK:
             self._break()
             if tag == "pre":
@@ -468,13 +479,19 @@ class _Parser(HTMLParser):
         while self.tables:
             self._close_table()
         self.root.flush()
-        return _materialise(self.root.blocks)
+        blocks, self.images = _materialise(self.root.blocks)
+        return blocks
 
 
-def _materialise(blocks: list[Line | _PendingTable]) -> tuple[Line | Table, ...]:
+def _materialise(blocks: list[Line | _PendingTable | _Image]) -> tuple[tuple[Line | Table, ...], tuple[int, ...]]:
+    """The blocks as lines and tables, and where the images stood (see ``Document.images``)."""
     out: list[Line | Table] = []
+    images: list[int] = []
     index = 0
     for block in blocks:
+        if isinstance(block, _Image):
+            images.append(len(out))
+            continue
         if isinstance(block, Line):
             out.append(block)
             continue
@@ -501,16 +518,19 @@ def _materialise(blocks: list[Line | _PendingTable]) -> tuple[Line | Table, ...]
                 )
             rows.append(tuple(cells))
         out.append(Table(rows=tuple(rows), location=Location(table=index, line=block.line, column=block.column)))
-    return tuple(out)
+    return tuple(out), tuple(images)
 
 
 def parse_html(
     text: str, name: str = "<html>", *, limits: Limits | None = None
 ) -> tuple[tuple[Line | Table, ...], str | None, dict[str, str]]:
     """Parse decoded HTML; return ``(blocks, title, metadata)``."""
+    return _parse(_Parser(name, limits), text, name)
+
+
+def _parse(parser: _Parser, text: str, name: str) -> tuple[tuple[Line | Table, ...], str | None, dict[str, str]]:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    parser = _Parser(name, limits)
     try:
         parser.feed(text)
         blocks = parser.finish()
@@ -524,9 +544,11 @@ def read_html(
 ) -> Document:
     """Read an HTML page into a :class:`Document`."""
     text, encoding = decode(data, name, html=True)
-    blocks, title, metadata = parse_html(text, name, limits=limits)
+    parser = _Parser(name, limits)
+    blocks, title, metadata = _parse(parser, text, name)
     return Document(
         blocks=blocks,
+        images=parser.images,
         media_type=media_type,
         sha256=sha256,
         name=name,

@@ -150,7 +150,13 @@ class _Fragment:
         self.y = y
 
 
-_Block = Line | _Fragment
+class _Image:
+    """Where a picture stands on a page (only its place is kept)."""
+
+    __slots__ = ()
+
+
+_Block = Line | _Fragment | _Image
 
 
 def read_pdf(data: bytes, *, name: str, sha256: str, limits: Limits | None = None) -> Document:
@@ -203,12 +209,13 @@ def read_pdf(data: bytes, *, name: str, sha256: str, limits: Limits | None = Non
 
     title, info = _metadata(metadata)
     try:
-        assembled = _assemble(pages, limits.grid_cells)
+        assembled, images = _assemble(pages, limits.grid_cells)
     except _TableLimit as limit:
         raise ReadError(name, "too-many-cells", location=Location(page=limit.page), table=limit.table,
                         limit=limit.limit, variable="GOVREPORT_MAX_GRID_CELLS") from None
     return Document(
         blocks=assembled,
+        images=images,
         media_type="application/pdf",
         sha256=sha256,
         name=name,
@@ -419,6 +426,9 @@ def _read_page(page: Any, pdfplumber: Any, max_cells: int | None = None) -> tupl
             )
             placed.append((line["top"], len(grids) + n, located))
 
+    for n, image in enumerate(page.images):
+        placed.append((float(image.get("top", 0.0)), len(grids) + len(placed) + n + 100_000, _Image()))
+
     placed.sort(key=lambda item: (item[0], item[1]))
     return [block for _, _, block in placed], len(chars), undecodable
 
@@ -516,23 +526,35 @@ class _TableLimit(Exception):
         self.table, self.page, self.limit = table, page, limit
 
 
-def _assemble(pages: list[list[_Block]], max_cells: int | None = None) -> tuple[Line | Table, ...]:
+def _assemble(
+    pages: list[list[_Block]], max_cells: int | None = None
+) -> tuple[tuple[Line | Table, ...], tuple[int, ...]]:
+    """The blocks of all pages, tables continued across pages joined, and where the
+    pictures stood (see ``Document.images``)."""
     merged: list[_Block] = []
+    last: _Block | None = None  # the last block that is not a picture
     for blocks in pages:
-        for position, block in enumerate(blocks):
+        content = [b for b in blocks if not isinstance(b, _Image)]
+        first = content[0] if content else None
+        for block in blocks:
             if (
-                position == 0
+                block is first
                 and isinstance(block, _Fragment)
-                and merged
-                and isinstance(merged[-1], _Fragment)
-                and _join(merged[-1], block)
+                and isinstance(last, _Fragment)
+                and _join(last, block)
             ):
                 continue
             merged.append(block)
+            if not isinstance(block, _Image):
+                last = block
 
     out: list[Line | Table] = []
+    images: list[int] = []
     index = 0
     for block in merged:
+        if isinstance(block, _Image):
+            images.append(len(out))
+            continue
         if isinstance(block, Line):
             out.append(block)
             continue
@@ -543,7 +565,7 @@ def _assemble(pages: list[list[_Block]], max_cells: int | None = None) -> tuple[
         if table is not None:
             index += 1
             out.append(table)
-    return tuple(out)
+    return tuple(out), tuple(images)
 
 
 def _table(fragment: _Fragment, index: int, max_cells: int | None = None) -> Table | None:
