@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from govreport.writers.render import render
 
@@ -63,8 +65,6 @@ def docx_package(body: str | bytes, *, level: int = 6) -> bytes:
 
 def docx_paragraphs(lines: list[str]) -> str:
     """Body XML: one paragraph per line."""
-    from xml.sax.saxutils import escape
-
     return "".join(f"<w:p><w:r><w:t xml:space=\"preserve\">{escape(line)}</w:t></w:r></w:p>" for line in lines)
 
 
@@ -122,8 +122,6 @@ def text_digit_rows(digits: int = 24, copies: int = 1) -> bytes:
     """The seed report flattened to runs, every table-3 row's seven cells replaced by a
     run of ``digits`` digits that no split makes add up (and the table printed ``copies``
     times): each row is a large search that ends without an answer."""
-    import re
-
     text = seed_text("runs")
     start, end = text.index("三、收到"), text.index("四、政府信息公开行政复议")
     run = "".join("123456789"[(i * 4) % 9] for i in range(digits))
@@ -132,7 +130,7 @@ def text_digit_rows(digits: int = 24, copies: int = 1) -> bytes:
 
 
 def pdf_pages(count: int, text: str = "Page") -> bytes:
-    """A minimal PDF of ``count`` pages, each with one line of text."""
+    """A minimal PDF of ``count`` pages, each with the one line ``text``."""
     objects: list[bytes] = []
     kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(count))
     objects.append(b"<< /Type /Catalog /Pages 2 0 R >>")
@@ -143,7 +141,7 @@ def pdf_pages(count: int, text: str = "Page") -> bytes:
             f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {4 + 2 * i} 0 R "
             f"/Resources << /Font << /F1 {font} >> >> >>".encode()
         )
-        stream = f"BT /F1 10 Tf 72 720 Td ({text} {i + 1}) Tj ET".encode("latin-1")
+        stream = f"BT /F1 10 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
         objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
     out = bytearray(b"%PDF-1.4\n")
