@@ -131,6 +131,12 @@ def text_digit_rows(digits: int = 24, copies: int = 1) -> bytes:
 
 def pdf_pages(count: int, text: str = "Page") -> bytes:
     """A minimal PDF of ``count`` pages, each with the one line ``text``."""
+    return pdf_content([f"BT /F1 10 Tf 72 720 Td ({text}) Tj ET"] * count)
+
+
+def pdf_content(pages: list[str]) -> bytes:
+    """A minimal PDF, one content stream per page (Helvetica as F1)."""
+    count = len(pages)
     objects: list[bytes] = []
     kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(count))
     objects.append(b"<< /Type /Catalog /Pages 2 0 R >>")
@@ -141,7 +147,7 @@ def pdf_pages(count: int, text: str = "Page") -> bytes:
             f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {4 + 2 * i} 0 R "
             f"/Resources << /Font << /F1 {font} >> >> >>".encode()
         )
-        stream = f"BT /F1 10 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
+        stream = pages[i].encode("latin-1")
         objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
     out = bytearray(b"%PDF-1.4\n")

@@ -198,8 +198,11 @@ def _text_head(data: bytes) -> bytes | None:
     if codec is not None and codec != "utf-8":
         return head.decode(codec, "ignore").encode("utf-8")
     if b"\x00" in head:
+        # A stray NUL or two in otherwise clean text, or NUL padding at the end (a cut-off
+        # download); many NULs inside, or other control bytes, is binary.
+        nuls = head.rstrip(b"\x00").count(b"\x00")
         head = head.replace(b"\x00", b"")
-        if not head.strip():
+        if nuls > max(4, len(head) // 200) or not head.strip() or any(byte in TEXT_CONTROL for byte in head):
             return None
     control = sum(1 for byte in head if byte in _CONTROL)
     if control > max(2, len(head) // 100):

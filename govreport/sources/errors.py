@@ -65,6 +65,10 @@ MESSAGES: dict[str, Text] = {
         "PDF页面内容过多（{size}个字符和线条，上限{limit}个；可设置环境变量{variable}调高上限）",
         "the PDF page holds too much ({size} characters and lines, limit {limit}; set {variable} to raise it)",
     ),
+    "pdf-too-complex": Text(
+        "PDF内容过多（到第{page}页已有{size}个字符和线条，全文上限{limit}个；可设置环境变量{variable}调高上限）",
+        "the PDF holds too much ({size} characters and lines by page {page}, limit {limit} in all; set {variable} to raise it)",
+    ),
     "too-much-text": Text(
         "文档文字过多（{size}个字符，上限{limit}个；可设置环境变量{variable}调高上限）",
         "the document holds too much text ({size} characters, limit {limit}; set {variable} to raise it)",

@@ -28,40 +28,48 @@ __all__ = [
     "MAX_DOCX_RATIO",
     "MAX_DOCX_TOTAL",
     "MAX_GRID_CELLS",
+    "MAX_PDF_OBJECTS",
     "MAX_PDF_PAGES",
     "MAX_PDF_PAGE_OBJECTS",
     "Limits",
 ]
 
 #: Grid positions one table may expand to, counting every position each merged cell
-#: covers ("too-many-cells"). The official tables have 40-300 positions; the largest
-#: real table seen (a 30-column statistics appendix) about 3,000. ``GOVREPORT_MAX_GRID_CELLS``.
+#: covers ("too-many-cells"). The official tables have 40-300 positions (the largest in
+#: the corpus: 280). ``GOVREPORT_MAX_GRID_CELLS``.
 MAX_GRID_CELLS = 200_000
 
-#: Uncompressed bytes of one member of a .docx ("docx-bomb"). The ``document.xml`` of
-#: a real report is 0.1-2 MB. ``GOVREPORT_MAX_DOCX_MEMBER``.
+#: Uncompressed bytes of one member of a .docx ("docx-bomb"). The corpus's Word file has a
+#: 250 KB ``document.xml``; 14 MB of paragraphs read in ~1.5 s and 160 MB.
+#: ``GOVREPORT_MAX_DOCX_MEMBER``.
 MAX_DOCX_MEMBER = 16 * 1024 * 1024
 
 #: Uncompressed bytes of all members of a .docx together (images included) ("docx-bomb").
 #: ``GOVREPORT_MAX_DOCX_TOTAL``.
 MAX_DOCX_TOTAL = 128 * 1024 * 1024
 
-#: Largest compression ratio of a member bigger than 1 MiB ("docx-bomb"). WordprocessingML
-#: compresses 5-20:1; deflate's best is about 1030:1, which only a file made to expand
-#: reaches. ``GOVREPORT_MAX_DOCX_RATIO``.
+#: Largest compression ratio of a member bigger than 1 MiB ("docx-bomb"). The corpus's
+#: ``document.xml`` is compressed 19:1; deflate's best is about 1030:1, which only a file
+#: made to expand reaches. ``GOVREPORT_MAX_DOCX_RATIO``.
 MAX_DOCX_RATIO = 200
 
-#: Pages of a PDF ("too-many-pages"). Reports have 3-40 pages; reading costs ~50 ms a
-#: page. ``GOVREPORT_MAX_PDF_PAGES``.
+#: Pages of a PDF ("too-many-pages"). The corpus PDFs have 5-6 pages; reading costs ~50 ms
+#: a page (200 pages: 10 s). ``GOVREPORT_MAX_PDF_PAGES``.
 MAX_PDF_PAGES = 150
 
-#: Characters, lines and rectangles on one PDF page ("page-too-complex"). A dense page
-#: of a report has 3,000-6,000. ``GOVREPORT_MAX_PDF_PAGE_OBJECTS``.
+#: Characters, lines, rectangles and curves on one PDF page ("page-too-complex"). The
+#: fullest page in the corpus has 753. ``GOVREPORT_MAX_PDF_PAGE_OBJECTS``.
 MAX_PDF_PAGE_OBJECTS = 20_000
 
+#: Characters, lines, rectangles and curves on all pages of a PDF together
+#: ("pdf-too-complex"). The corpus PDFs have 2,500-3,000; reading costs ~70 µs an object
+#: (measured up to 20,000 objects on one page). ``GOVREPORT_MAX_PDF_OBJECTS``.
+MAX_PDF_OBJECTS = 60_000
+
 #: Characters of text (lines and cells) in one document ("too-much-text"). A report has
-#: 5,000-60,000. ``GOVREPORT_MAX_DOCUMENT_CHARS``.
-MAX_DOCUMENT_CHARS = 4_000_000
+#: 5,000-60,000; finding the structure costs 2-4 µs a character, so the limit keeps a
+#: document under ~8 s. ``GOVREPORT_MAX_DOCUMENT_CHARS``.
+MAX_DOCUMENT_CHARS = 2_000_000
 
 #: Search steps spent splitting run-together digits in one document, all rows together
 #: (each row also has its own limit of 210,000). The corpus reports flattened to runs
@@ -76,6 +84,7 @@ _ENV = {
     "docx_ratio": ("GOVREPORT_MAX_DOCX_RATIO", MAX_DOCX_RATIO),
     "pdf_pages": ("GOVREPORT_MAX_PDF_PAGES", MAX_PDF_PAGES),
     "pdf_page_objects": ("GOVREPORT_MAX_PDF_PAGE_OBJECTS", MAX_PDF_PAGE_OBJECTS),
+    "pdf_objects": ("GOVREPORT_MAX_PDF_OBJECTS", MAX_PDF_OBJECTS),
     "document_chars": ("GOVREPORT_MAX_DOCUMENT_CHARS", MAX_DOCUMENT_CHARS),
     "digit_splits": ("GOVREPORT_MAX_DIGIT_SPLITS", MAX_DIGIT_SPLITS),
 }
@@ -111,5 +120,6 @@ class Limits:
     docx_ratio: int = field(factory=lambda: _default("docx_ratio"), validator=_positive)
     pdf_pages: int = field(factory=lambda: _default("pdf_pages"), validator=_positive)
     pdf_page_objects: int = field(factory=lambda: _default("pdf_page_objects"), validator=_positive)
+    pdf_objects: int = field(factory=lambda: _default("pdf_objects"), validator=_positive)
     document_chars: int = field(factory=lambda: _default("document_chars"), validator=_positive)
     digit_splits: int = field(factory=lambda: _default("digit_splits"), validator=_positive)
