@@ -28,14 +28,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import atheris  # noqa: E402
+import atheris
 
 with atheris.instrument_imports():
-    from govreport import ReadError, Validator  # noqa: E402
-    from govreport.api import read_bytes  # noqa: E402
+    from govreport import ReadError, Validator
+    from govreport.api import read_bytes
 
-from govreport.writers.render import render  # noqa: E402
-from tests.hostile_inputs import docx_package, docx_paragraphs, seed  # noqa: E402
+from govreport.writers.render import render
+from tests.hostile_inputs import docx_package, docx_paragraphs, seed
 
 #: Address-space limit of the fuzzing process (a reader must not need more).
 MEMORY = 1 << 30

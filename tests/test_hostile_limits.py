@@ -20,6 +20,7 @@ import pytest
 
 from govreport import ReadError
 from govreport.api import check_bytes, read, read_bytes
+from govreport.cli import main
 from govreport.extract import assemble, parse_document
 from govreport.sources import read_document
 from govreport.sources.limits import Limits
@@ -178,7 +179,7 @@ def test_a_long_pdf_is_refused_before_any_page_is_laid_out() -> None:
 
 
 def test_document_text_at_and_past_the_limit() -> None:
-    data = "abc\n".encode() * 10  # 30 characters of text
+    data = b"abc\n" * 10  # 30 characters of text
     read_document(data, name="t.txt", limits=Limits(document_chars=30))
     error = _document_error(data, "t.txt", document_chars=29)
     assert error.code == "too-much-text" and "30 characters" in error.one_line("en")
@@ -439,3 +440,29 @@ def test_every_limit_error_pickles_and_speaks_both_languages() -> None:
         assert again.one_line("en") == error.one_line("en") and str(again) == str(error)
         assert name in str(error) and name in error.one_line("en")
         assert json.dumps(error.one_line("zh"), ensure_ascii=False)
+
+
+# -- the command line ----------------------------------------------------------------------------
+
+
+def test_json_lines_stay_valid_when_hostile_files_fail(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    files = {
+        "bomb.docx": h.docx_bomb(64 << 20),
+        "two.txt": (h.seed_text("cells") * 2).encode(),
+        "nul.txt": "第一行\n第二\x00行\n".encode(),
+        "diagonal.html": h.html_diagonal(2000),
+    }
+    paths = [str(h.EXAMPLES / "chaotian-2021.txt")]
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+        paths.append(str(tmp_path / name))
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    paths.append(str(fifo))
+    out = io.StringIO()
+    code = main(["check", "--format", "json", *paths], out=out)
+    capsys.readouterr()
+    objects = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert code == 2
+    assert [o.get("error", {}).get("code") for o in objects] == [
+        None, "docx-bomb", "several-reports", "stray-nul", "too-many-cells", "unreadable"]

@@ -55,7 +55,8 @@ CASES = [
 @pytest.mark.parametrize(("case", "outcome"), CASES, ids=[c[0].split("(")[1].split(")")[0] for c in CASES])
 def test_blow_up_cases_stay_under_a_gigabyte_and_ten_seconds(case: str, outcome: str) -> None:
     code = _CHILD.format(limit=LIMIT, root=str(ROOT), case=case)
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT,
+                          check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     got, seconds = done.stdout.strip().rsplit(maxsplit=1)
     assert got == outcome

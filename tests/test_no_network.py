@@ -19,9 +19,9 @@ import referencing.exceptions
 from jsonschema import Draft202012Validator
 
 import govreport
-from govreport.contract import schemas
 from govreport import ReadError
 from govreport.api import check_bytes
+from govreport.contract import schemas
 from tests import hostile_inputs as h
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -26,8 +26,8 @@ __all__ = ["Budget", "BudgetSpent", "Parsed", "SplitLimit", "parse_token", "spli
 #: (the cell is reported as unreadable text, never cut short).
 MAX_TOKEN_DIGITS = 4300
 
-_TOKEN = re.compile(r"^(?P<sign>[+\-]?)(?P<int>\d{1,%d})(?P<frac>\.\d{1,%d})?(?P<unit>万元|元)?$"
-                    % (MAX_TOKEN_DIGITS, MAX_TOKEN_DIGITS))
+_TOKEN = re.compile(rf"^(?P<sign>[+\-]?)(?P<int>\d{{1,{MAX_TOKEN_DIGITS}}})(?P<frac>\.\d{{1,{MAX_TOKEN_DIGITS}}})?"
+                    r"(?P<unit>万元|元)?$")
 
 
 @define(frozen=True, slots=True)

@@ -56,7 +56,14 @@ from govreport.location import Location
 from govreport.sources.document import Cell, Document, Line, Table
 from govreport.sources.encoding import decode
 from govreport.sources.errors import ReadError
-from govreport.sources.grid import MAX_COLUMN_SPAN, MAX_ROW_SPAN, GridLimit, Slot, Span, expand
+from govreport.sources.grid import (
+    MAX_COLUMN_SPAN,
+    MAX_ROW_SPAN,
+    GridLimit,
+    Slot,
+    Span,
+    expand,
+)
 from govreport.sources.limits import MAX_GRID_CELLS, Limits
 
 __all__ = ["parse_html", "read_html"]

@@ -80,7 +80,7 @@ def load_instance(data: bytes, name: str) -> dict[str, Any]:
                            parse_constant=_constant)
     except _LongInteger as exc:
         digits = len(exc.args[0].lstrip("-"))
-        match = re.search(r"\d{%d,}" % (MAX_INT_DIGITS + 1), text)
+        match = re.search(rf"\d{{{MAX_INT_DIGITS + 1},}}", text)
         raise ReadError(name, "not-json", location=_where(text, match.start()) if match else None, detail=(
             f"整数有{digits}位，超过可读取的{MAX_INT_DIGITS}位", f"an integer has {digits} digits, more than the {MAX_INT_DIGITS} that can be read")) from None
     except RecursionError:
