@@ -12,6 +12,7 @@ import io
 import json
 import re
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -150,6 +151,44 @@ def pdf_content(pages: list[str]) -> bytes:
         stream = pages[i].encode("latin-1")
         objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+#: The one line of text of :func:`pdf_flate_bomb`, after its blanks.
+BOMB_LINE = b"BT /F1 10 Tf 72 720 Td (Hello) Tj ET"
+
+
+def pdf_flate_bomb(expanded: int = 1 << 30) -> bytes:
+    """A one-page PDF whose content stream inflates to ``expanded`` blanks and then
+    :data:`BOMB_LINE` (the only compressed stream of the file)."""
+    compressor = zlib.compressobj(9)
+    chunk = b" " * (1 << 20)
+    parts = []
+    left = expanded
+    while left > 0:
+        piece = chunk if left >= len(chunk) else chunk[:left]
+        parts.append(compressor.compress(piece))
+        left -= len(piece)
+    parts.append(compressor.compress(BOMB_LINE))
+    parts.append(compressor.flush())
+    stream = b"".join(parts)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, 1):

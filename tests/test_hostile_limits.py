@@ -127,6 +127,13 @@ def test_a_docx_bomb_is_called_a_bomb_not_corrupt() -> None:
     assert "zip bomb" in error.one_line("en") and "压缩炸弹" in str(error)
 
 
+def test_deeply_nested_docx_xml_says_so() -> None:
+    body = "<w:sdt><w:sdtContent>" * 300 + "<w:p/>" + "</w:sdtContent></w:sdt>" * 300
+    error = _error(h.docx_package(body), "deep.docx")
+    assert error.code == "corrupt" and "nested more than 256 levels" in error.one_line("en")
+    assert "XML_PARSE_HUGE" not in error.one_line("en")
+
+
 # -- PDF pages --------------------------------------------------------------------------
 
 
@@ -169,6 +176,25 @@ def test_a_dense_pdf_page_costs_linear_time() -> None:
         seconds.append(time.perf_counter() - started)
         assert sum(len(line.text) for line in document.lines()) == 100 * lines
     assert seconds[1] < 9 * seconds[0] + 0.2, seconds
+
+
+def test_pdf_stream_at_and_past_the_limit() -> None:
+    data = h.pdf_flate_bomb(64 * 1024)
+    size = 64 * 1024 + len(h.BOMB_LINE)
+    document = read_document(data, name="s.pdf", limits=Limits(pdf_stream=size, pdf_streams=size))
+    assert [line.text for line in document.lines()] == ["Hello"]
+    error = _document_error(data, "s.pdf", pdf_stream=size - 1)
+    assert error.code == "pdf-bomb" and "GOVREPORT_MAX_PDF_STREAM " in error.one_line("en")
+    error = _document_error(data, "s.pdf", pdf_streams=size - 1)
+    assert error.code == "pdf-bomb" and "GOVREPORT_MAX_PDF_STREAMS" in error.one_line("en")
+
+
+def test_a_pdf_bomb_is_refused_without_inflating_it() -> None:
+    data = h.pdf_flate_bomb(256 << 20)  # ~250 KB on disk; pdfminer took 9 s and 440 MB for 200 MB
+    started = time.perf_counter()
+    error = _document_error(data, "bomb.pdf")
+    assert error.code == "pdf-bomb" and "compression bomb" in error.one_line("en") and "压缩炸弹" in str(error)
+    assert time.perf_counter() - started < 5
 
 
 def test_a_long_pdf_is_refused_before_any_page_is_laid_out() -> None:

@@ -46,6 +46,7 @@ CASES = [
     ('(h.docx_grid_span(2000), "grid.docx")', "error too-many-cells"),
     ('(h.docx_bomb(1 << 30), "bomb.docx")', "error docx-bomb"),
     ('(h.pdf_pages(2000), "long.pdf")', "error too-many-pages"),
+    ('(h.pdf_flate_bomb(1 << 30), "bomb.pdf")', "error pdf-bomb"),
     ('(h.text_digit_rows(40, copies=20), "digits.txt")', "ok"),
     ('(h.seed_text("cells").encode() * 2, "two.txt")', "error several-reports"),
 ]

@@ -119,6 +119,17 @@ def check_members(data: bytes, name: str, limits: Limits) -> None:
                 f"全部部件解压后超过{limits.docx_total}字节", f"its parts inflate to more than {limits.docx_total} bytes"))
 
 
+def _xml_detail(error: BaseException) -> str | tuple[str, str]:
+    """What is wrong, in the reader's words: libxml2's resource limits come with advice
+    to turn on ``XML_PARSE_HUGE``, which is about the parser, not the file."""
+    detail = error_detail(error)
+    if "Excessive depth" in detail:
+        return ("XML元素嵌套超过256层", "its XML is nested more than 256 levels deep")
+    if "XML_PARSE_HUGE" in detail or "Resource limit exceeded" in detail:
+        return ("XML中有一段文字或一个元素过大（超过10 MB）", "its XML holds a text or element over 10 MB")
+    return detail
+
+
 def read_docx(data: bytes, *, name: str, sha256: str, limits: Limits | None = None) -> Document:
     """Read a .docx file into a :class:`Document`."""
     try:
@@ -131,7 +142,7 @@ def read_docx(data: bytes, *, name: str, sha256: str, limits: Limits | None = No
         package = docx.Document(io.BytesIO(data))
         body = package.element.body
     except Exception as error:  # zip, XML and package errors of a damaged file
-        raise ReadError(name, "corrupt", media="DOCX", detail=error_detail(error)) from None
+        raise ReadError(name, "corrupt", media="DOCX", detail=_xml_detail(error)) from None
 
     walker = _Walker(limits.grid_cells)
     try:

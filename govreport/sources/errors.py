@@ -69,6 +69,10 @@ MESSAGES: dict[str, Text] = {
         "PDF内容过多（到第{page}页已有{size}个字符和线条，全文上限{limit}个；可设置环境变量{variable}调高上限）",
         "the PDF holds too much ({size} characters and lines by page {page}, limit {limit} in all; set {variable} to raise it)",
     ),
+    "pdf-bomb": Text(
+        "PDF的数据流解压后过大，疑似压缩炸弹：{detail}（可设置环境变量{variable}调高上限）",
+        "the PDF's streams expand far too much (a compression bomb?): {detail} (set {variable} to raise the limit)",
+    ),
     "too-much-text": Text(
         "文档文字过多（{size}个字符，上限{limit}个；可设置环境变量{variable}调高上限）",
         "the document holds too much text ({size} characters, limit {limit}; set {variable} to raise it)",

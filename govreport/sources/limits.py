@@ -30,6 +30,8 @@ __all__ = [
     "MAX_GRID_CELLS",
     "MAX_PDF_OBJECTS",
     "MAX_PDF_PAGES",
+    "MAX_PDF_STREAM",
+    "MAX_PDF_STREAMS",
     "MAX_PDF_PAGE_OBJECTS",
     "Limits",
 ]
@@ -66,6 +68,16 @@ MAX_PDF_PAGE_OBJECTS = 20_000
 #: (measured up to 20,000 objects on one page). ``GOVREPORT_MAX_PDF_OBJECTS``.
 MAX_PDF_OBJECTS = 60_000
 
+#: Inflated bytes of one compressed (Flate) stream of a PDF ("pdf-bomb"): page contents,
+#: fonts, images. Measured with a bounded inflater before pdfminer inflates anything; a
+#: 200 MB content stream took 9 s and 440 MB to parse. The largest in the corpus: 430 KB.
+#: ``GOVREPORT_MAX_PDF_STREAM``.
+MAX_PDF_STREAM = 32 * 1024 * 1024
+
+#: Inflated bytes of all compressed streams of a PDF together ("pdf-bomb"); the corpus
+#: PDFs have 1.2-2 MB. ``GOVREPORT_MAX_PDF_STREAMS``.
+MAX_PDF_STREAMS = 256 * 1024 * 1024
+
 #: Characters of text (lines and cells) in one document ("too-much-text"). A report has
 #: 5,000-60,000; finding the structure costs 2-4 µs a character, so the limit keeps a
 #: document under ~8 s. ``GOVREPORT_MAX_DOCUMENT_CHARS``.
@@ -85,6 +97,8 @@ _ENV = {
     "pdf_pages": ("GOVREPORT_MAX_PDF_PAGES", MAX_PDF_PAGES),
     "pdf_page_objects": ("GOVREPORT_MAX_PDF_PAGE_OBJECTS", MAX_PDF_PAGE_OBJECTS),
     "pdf_objects": ("GOVREPORT_MAX_PDF_OBJECTS", MAX_PDF_OBJECTS),
+    "pdf_stream": ("GOVREPORT_MAX_PDF_STREAM", MAX_PDF_STREAM),
+    "pdf_streams": ("GOVREPORT_MAX_PDF_STREAMS", MAX_PDF_STREAMS),
     "document_chars": ("GOVREPORT_MAX_DOCUMENT_CHARS", MAX_DOCUMENT_CHARS),
     "digit_splits": ("GOVREPORT_MAX_DIGIT_SPLITS", MAX_DIGIT_SPLITS),
 }
@@ -121,5 +135,7 @@ class Limits:
     pdf_pages: int = field(factory=lambda: _default("pdf_pages"), validator=_positive)
     pdf_page_objects: int = field(factory=lambda: _default("pdf_page_objects"), validator=_positive)
     pdf_objects: int = field(factory=lambda: _default("pdf_objects"), validator=_positive)
+    pdf_stream: int = field(factory=lambda: _default("pdf_stream"), validator=_positive)
+    pdf_streams: int = field(factory=lambda: _default("pdf_streams"), validator=_positive)
     document_chars: int = field(factory=lambda: _default("document_chars"), validator=_positive)
     digit_splits: int = field(factory=lambda: _default("digit_splits"), validator=_positive)

@@ -68,6 +68,7 @@ from __future__ import annotations
 import io
 import itertools
 import re
+import zlib
 from bisect import bisect_right
 from operator import itemgetter
 from typing import Any
@@ -180,6 +181,7 @@ def read_pdf(data: bytes, *, name: str, sha256: str, limits: Limits | None = Non
     undecodable = 0
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            _check_streams(pdf.doc, name, limits)
             metadata = dict(pdf.metadata or {})
             if len(pdf.pages) > limits.pdf_pages:
                 raise ReadError(name, "too-many-pages", size=len(pdf.pages), limit=limits.pdf_pages,
@@ -231,6 +233,52 @@ def read_pdf(data: bytes, *, name: str, sha256: str, limits: Limits | None = Non
         title=title,
         metadata=info,
     )
+
+
+def _inflated_size(raw: bytes, limit: int) -> int:
+    """How many bytes zlib data inflates to, counting at most ``limit + 1`` (memory stays
+    at one chunk; a damaged stream counts what inflated before the damage)."""
+    inflater = zlib.decompressobj()
+    size = 0
+    pending = raw
+    try:
+        while pending and size <= limit:
+            size += len(inflater.decompress(pending, 1 << 20))
+            pending = inflater.unconsumed_tail
+    except zlib.error:
+        pass
+    return size
+
+
+def _check_streams(doc: Any, name: str, limits: Limits) -> None:
+    """Refuse a PDF whose compressed streams inflate past the limits, before any is read.
+
+    pdfminer inflates a stream whole when a page, a font or a CMap needs it: 1 MB of
+    deflated blanks became 1 GiB and a minute of parsing. Every Flate stream of the file
+    is measured with a bounded inflater first (``pdf-bomb``).
+    """
+    from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream
+
+    total = 0
+    for xref in doc.xrefs:
+        for objid in xref.get_objids():
+            try:
+                obj = doc.getobj(objid)
+            except Exception:  # a broken object is judged when (if) it is used
+                continue
+            if not isinstance(obj, PDFStream) or obj.rawdata is None:
+                continue
+            filters = [f for f, _ in obj.get_filters()]
+            if not filters or filters[0] not in LITERALS_FLATE_DECODE:
+                continue
+            size = _inflated_size(obj.rawdata, limits.pdf_stream)
+            if size > limits.pdf_stream:
+                raise ReadError(name, "pdf-bomb", variable="GOVREPORT_MAX_PDF_STREAM", detail=(
+                    f"对象{objid}解压后超过{limits.pdf_stream}字节", f"object {objid} inflates to more than {limits.pdf_stream} bytes"))
+            total += size
+            if total > limits.pdf_streams:
+                raise ReadError(name, "pdf-bomb", variable="GOVREPORT_MAX_PDF_STREAMS", detail=(
+                    f"全部数据流解压后超过{limits.pdf_streams}字节", f"its streams inflate to more than {limits.pdf_streams} bytes"))
 
 
 def _is_encrypted(error: BaseException) -> bool:
