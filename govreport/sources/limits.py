@@ -30,9 +30,9 @@ __all__ = [
     "MAX_GRID_CELLS",
     "MAX_PDF_OBJECTS",
     "MAX_PDF_PAGES",
+    "MAX_PDF_PAGE_OBJECTS",
     "MAX_PDF_STREAM",
     "MAX_PDF_STREAMS",
-    "MAX_PDF_PAGE_OBJECTS",
     "Limits",
 ]
 

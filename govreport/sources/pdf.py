@@ -264,7 +264,7 @@ def _check_streams(doc: Any, name: str, limits: Limits) -> None:
         for objid in xref.get_objids():
             try:
                 obj = doc.getobj(objid)
-            except Exception:  # a broken object is judged when (if) it is used
+            except Exception:  # noqa: BLE001, S112 - a broken object is judged when (if) it is used
                 continue
             if not isinstance(obj, PDFStream) or obj.rawdata is None:
                 continue
