@@ -20,25 +20,30 @@ from govreport.extract import parse_document
 from govreport.findings import Finding, Result
 from govreport.location import Provenance
 from govreport.reading import Reading
-from govreport.sources import JSON, MAX_BYTES, read_file, read_source
+from govreport.sources import JSON, MAX_BYTES, Limits, read_file, read_source
 from govreport.sources.encoding import split_bom
 from govreport.sources.jsonpos import positions
 from govreport.validation import Validator
 
 __all__ = [
-    "MAX_BYTES", "check", "check_bytes", "load", "read", "read_bytes", "relations", "rules", "schema", "validate",
+    "MAX_BYTES", "Limits", "check", "check_bytes", "load", "read", "read_bytes", "relations", "rules", "schema", "validate",
 ]
 
 
-def read(path: str | os.PathLike[str]) -> Reading:
-    """Read a report file of any supported type (JSON instance, text, Markdown, HTML, DOCX, PDF)."""
+def read(path: str | os.PathLike[str], *, limits: Limits | None = None) -> Reading:
+    """Read a report file of any supported type (JSON instance, text, Markdown, HTML, DOCX, PDF).
+
+    ``limits`` bounds the work reading may do (:mod:`govreport.sources.limits`; default:
+    the environment variables, else the documented defaults).
+    """
     name = os.fspath(path)
-    return read_bytes(read_file(name, name), name=name)
+    return read_bytes(read_file(name, name), name=name, limits=limits)
 
 
-def read_bytes(data: bytes, *, name: str) -> Reading:
+def read_bytes(data: bytes, *, name: str, limits: Limits | None = None) -> Reading:
     """Like :func:`read`, for bytes already in memory (``name`` is how errors name them)."""
-    source = read_source(data, name=name)
+    limits = limits or Limits()
+    source = read_source(data, name=name, limits=limits)
     if source.media_type == JSON:
         assert source.instance is not None
         # Findings on a JSON file point at the line and column of the value in that file.
@@ -46,7 +51,7 @@ def read_bytes(data: bytes, *, name: str) -> Reading:
         source_map = {ptr: Provenance(location=loc) for ptr, loc in where.items()}
         return Reading(name=name, media_type=JSON, instance=source.instance, source_map=source_map)
     assert source.document is not None
-    reading = parse_document(source.document)
+    reading = parse_document(source.document, limits=limits)
     return Reading(name=name, media_type=reading.media_type, instance=reading.instance,
                    source_map=reading.source_map, observations=reading.observations)
 

@@ -17,6 +17,7 @@ from govreport.api import read_bytes
 from govreport.extract.stream import label_defs
 from govreport.writers.render import render
 from tests.conftest import EXAMPLES
+from tests.hostile_inputs import docx_package, docx_paragraphs, pdf_pages
 
 _LABELS = sorted({d.pattern.replace("\\", "") for d in label_defs() if d.kind in ("row", "group", "header")})
 _PIECES = st.one_of(
@@ -67,3 +68,68 @@ def test_damaged_rendered_reports_never_crash(data: st.DataObject) -> None:
         elif lines[i]:
             lines[i] = lines[i][: data.draw(st.integers(0, len(lines[i])))]
     _read("\n".join(lines), "x.txt")
+
+
+# -- every reader, on mutated bytes --------------------------------------------------------
+
+_SEED_TEXT = (EXAMPLES / "chaotian-2021.txt").read_bytes()
+
+
+def _mutate(data: bytes, edits: list[tuple[int, int, bytes]]) -> bytes:
+    """``data`` with each (position, length, replacement) applied: bytes cut, changed, inserted."""
+    out = bytearray(data)
+    for position, length, replacement in edits:
+        at = position % (len(out) + 1)
+        out[at:at + length] = replacement
+    return bytes(out)
+
+
+_EDITS = st.lists(
+    st.tuples(st.integers(0, 1 << 20), st.integers(0, 64),
+              st.one_of(st.binary(max_size=16), st.sampled_from([b"\x00", b"\xff\xfe", b"<td colspan=999>", b"{", b"]"]))),
+    max_size=12,
+)
+
+
+def _reads_or_refuses(data: bytes, name: str) -> None:
+    try:
+        reading = read_bytes(data, name=name)
+    except ReadError as error:
+        assert error.file == name and error.one_line("en") and str(error)
+        return
+    Validator().run(reading.instance, source_map=reading.source_map, observations=reading.observations)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_EDITS, st.sampled_from(["r.txt", "r.md", "r.html", "r.json", "r"]))
+def test_mutated_text_reads_or_is_refused(edits: list[tuple[int, int, bytes]], name: str) -> None:
+    _reads_or_refuses(_mutate(_SEED_TEXT, edits), name)
+
+
+@settings(max_examples=40, deadline=None)
+@given(_EDITS)
+def test_mutated_json_instance_reads_or_is_refused(edits: list[tuple[int, int, bytes]]) -> None:
+    _reads_or_refuses(_mutate((EXAMPLES / "chaotian-2021.json").read_bytes(), edits), "r.json")
+
+
+def _docx_seed() -> bytes:
+    return docx_package(docx_paragraphs(_SEED_TEXT.decode("utf-8").split("\n")[:80]), level=0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(_EDITS)
+def test_mutated_docx_reads_or_is_refused(edits: list[tuple[int, int, bytes]]) -> None:
+    """Stored (uncompressed) members, so the edits reach the XML as well as the zip structure."""
+    _reads_or_refuses(_mutate(_docx_seed(), edits), "r.docx")
+
+
+@settings(max_examples=25, deadline=None)
+@given(_EDITS)
+def test_mutated_pdf_reads_or_is_refused(edits: list[tuple[int, int, bytes]]) -> None:
+    _reads_or_refuses(_mutate(pdf_pages(2, "Report"), edits), "r.pdf")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(max_size=2048), st.sampled_from(["x.txt", "x.html", "x.docx", "x.pdf", "x.json", "x"]))
+def test_any_bytes_read_or_are_refused(data: bytes, name: str) -> None:
+    _reads_or_refuses(data, name)

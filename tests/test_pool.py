@@ -98,7 +98,8 @@ def test_a_real_pool_gives_the_in_process_results_and_errors(tmp_path: Path) -> 
 @pytest.mark.parametrize("code", sorted(MESSAGES))
 def test_every_read_error_survives_pickling(code: str) -> None:
     error = ReadError("某地/报告.pdf", code, detail=("细节", "detail"), media="PDF", extra="pdf",
-                      size=10, limit=5, format=("PNG图片", "PNG image"), seconds="3", suffixes=".txt .pdf")
+                      size=10, limit=5, format=("PNG图片", "PNG image"), seconds="3", suffixes=".txt .pdf",
+                      table=2, page=3, variable="GOVREPORT_MAX_GRID_CELLS")
     _same_error(_roundtrip(error), error)
 
 

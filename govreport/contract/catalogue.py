@@ -172,6 +172,11 @@ _STATIC += [
         description=_t("读取文档时没有找到某张表、某一行或报告信息（如报告年度）。实例中不会补造，缺少的部分由模式检查报告为缺失。",
                        "A table, a row or report metadata (such as the year) was not found in the document. Nothing is invented; the schema stage reports the absence."),
         message=_t("文档中未找到「{label}」。", "“{label}” was not found in the document."),
+        variants={
+            "image": _t("文档中未找到「{label}」；该部分有{count}张图片，表格可能是以图片形式印的，需要OCR才能读取。",
+                        "“{label}” was not found in the document; its section holds {count} picture(s): the table may be "
+                        "printed as an image, which needs OCR to be read."),
+        },
     ),
     Rule(
         id="READ-CELLS", kind="reader", severity=Severity.WARNING,
@@ -187,6 +192,22 @@ _STATIC += [
                        "Cells were printed without separators and the table's own relations still allow several splits; every candidate is listed and the cells are left blank rather than guessed."),
         message=_t("「{label}」的数字“{printed}”连在一起，有{count}种拆分都可能：{candidates}。已记为空白。",
                    "The digits “{printed}” of “{label}” run together and {count} splits are possible: {candidates}. Left blank."),
+        variants={
+            "budget": _t("「{label}」的数字“{printed}”连在一起；本文档拆分连写数字的计算已达上限（{limit}步），未再拆分，已记为空白"
+                         "（可设置环境变量{variable}调高上限）。",
+                         "The digits “{printed}” of “{label}” run together; this document has used up its budget for splitting "
+                         "run-together digits ({limit} steps), so they were not split and are left blank (set {variable} to raise it)."),
+        },
+    ),
+    Rule(
+        id="READ-REPEATED", kind="reader", severity=Severity.WARNING,
+        title=_t("表格重复出现", "Table printed twice"),
+        description=_t("同一张表格在文档中出现了不止一次（例如网页把表三印了两遍）。只读取第一次出现的表格，后面的副本不读取，"
+                       "以免副本的数字被当成其他行的数字；请核对哪一份是正确的。",
+                       "The same table appears more than once in the document (a page that prints table 3 twice, say). Only the "
+                       "first copy is read, so the numbers of a copy are not taken for other rows; check which copy is right."),
+        message=_t("「{label}」在文档中又出现了一次（{where}）；只读取了第一次出现的表格。",
+                   "“{label}” appears again in the document ({where}); only its first copy was read."),
     ),
     Rule(
         id="READ-SPLIT", kind="reader", severity=Severity.INFO,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from govreport.extract import meta
+from govreport.extract import meta, repeats
 from govreport.extract.assemble import (
     Builder,
     find_regions,
@@ -22,27 +22,47 @@ from govreport.extract.assemble import (
 )
 from govreport.extract.stream import Stream
 from govreport.location import Provenance
+from govreport.messages import Text
 from govreport.reading import Reading
 from govreport.sources import read_document
 from govreport.sources.document import Document
 from govreport.sources.errors import ReadError
+from govreport.sources.limits import Limits
 
 __all__ = ["parse_document", "read_report"]
 
-def parse_document(document: Document) -> Reading:
-    """The report instance found in ``document`` (see the module docstring)."""
+def parse_document(document: Document, *, limits: Limits | None = None) -> Reading:
+    """The report instance found in ``document`` (see the module docstring).
+
+    ``limits.digit_splits`` bounds the search for splits of run-together digits over
+    the whole document (rows past it are left blank with READ-AMBIGUOUS).
+    """
+    limits = limits or Limits()
     stream = Stream(document)
     sections = meta.find_sections(stream)
     regions = find_regions(stream, {k: v[0] for k, v in sections.items()})
-    builder = Builder(stream)
+    builder = Builder(stream, limits.digit_splits)
     first_table = min((s for s, _ in regions.spans()), default=len(stream.text))
     info = meta.metadata(stream, first_table, max((a for a, _ in sections.values()), default=None))
     found_year = info.get("year")
     year = found_year if isinstance(found_year, int) else None
 
+    shown = document.name or "<bytes>"
     if not _looks_like_report(stream, regions, sections):
-        raise ReadError(document.name or "<bytes>", "not-a-report",
+        raise ReadError(shown, "not-a-report",
                         detail=("找不到年度报告的表格或章节标题", "neither the report's tables nor its section headings were found"))
+    second = repeats.second_report(stream, regions.requests)
+    if second is not None:
+        heading = stream.text[second:second + 40].split("\n")[0].strip()
+        raise ReadError(shown, "several-reports", location=stream.location(second),
+                        detail=(f"第二份从此处开始（“{heading}”）", f"a second one starts here (“{heading}”)"))
+    if regions.requests is not None:
+        again = repeats.repeated_table(stream, regions.requests)
+        if again is not None:
+            regions.requests = (regions.requests[0], again)
+            where = stream.location(again)
+            builder.observe("READ-REPEATED", "/requests",
+                            {"where": Text(where.describe("zh") or "?", where.describe("en") or "?")}, location=where)
 
     edition = None
     if regions.active_disclosure is not None:
@@ -58,6 +78,8 @@ def parse_document(document: Document) -> Reading:
         read_table4(builder, stream.events(*regions.reviews))
     else:
         builder.observe("READ-MISSING", "/reviews", {})
+
+    _pictured_tables(builder, document, stream, sections)
 
     if edition is None:
         if shape == "split":
@@ -78,6 +100,11 @@ def parse_document(document: Document) -> Reading:
     if "year" not in report:
         builder.observe("READ-MISSING", "/report/year", {})
     texts = meta.section_texts(stream, sections, regions.spans())
+    tables_read = bool(_row_labels(stream, regions)) or any(k in builder.instance for k in ("requests", "reviews"))
+    if repeats.outline_only(tables_read, {k: v[0] for k, v in texts.items()}):
+        raise ReadError(shown, "not-a-report", detail=(
+            "只有各部分的标题，标题下几乎没有内容，也没有表格（像是通知、提纲或目录）",
+            "it lists the section headings but has no tables and next to nothing under them (a notice, an outline or a table of contents?)"))
     for name, (start, end) in sections.items():
         anchors = texts[name][1] if name in texts else ()
         builder.sources[f"/sections/{name}"] = Provenance(location=stream.location(start),
@@ -100,17 +127,57 @@ def parse_document(document: Document) -> Reading:
                    source_map=builder.sources, observations=tuple(builder.observations))
 
 
+def _pictured_tables(builder: Builder, document: Document, stream: Stream,
+                     sections: dict[str, tuple[int, int]]) -> None:
+    """A table that was not read, in a section holding a picture: say it may be the picture.
+
+    The table's READ-MISSING findings (the table's and its rows') become one, saying
+    so; a picture elsewhere changes nothing.
+    """
+    if not document.images:
+        return
+    order = sorted((start, name) for name, (start, _) in sections.items())
+    # A picture stands just before block i: place it at the end of the text before that
+    # block, so one at the end of a section belongs to that section.
+    offsets = [max(0, stream.line_starts[stream.block_lines[i]] - 1) if i < len(stream.block_lines)
+               and stream.block_lines[i] < len(stream.line_starts) else len(stream.text) for i in document.images]
+    pictured: dict[str, int] = {}
+    for k, (start, name) in enumerate(order):
+        end = order[k + 1][0] if k + 1 < len(order) else len(stream.text) + 1
+        count = sum(1 for at in offsets if start <= at < end)
+        if count:
+            pictured[name] = count
+    missing = {t for t in ("active_disclosure", "requests", "reviews") if t in pictured and t not in builder.instance}
+    if not missing:
+        return
+    kept = []
+    for seen in builder.observations:
+        table = seen.pointer.split("/")[1] if seen.pointer.startswith("/") else ""
+        if seen.rule == "READ-MISSING" and table in missing:
+            continue
+        kept.append(seen)
+    builder.observations[:] = kept
+    for table in sorted(missing, key=lambda t: sections[t][0]):
+        builder.observe("READ-MISSING", f"/{table}", {"count": pictured[table]}, template="READ-MISSING:image",
+                        location=stream.location(sections[table][0]))
+
+
 def _looks_like_report(stream: Stream, regions: Any, sections: dict[str, Any]) -> bool:
     """Enough of the official structure to call the document a report.
 
     A partial report (tables missing, or narrative only) is still a report and gives a
     partial instance; a document that merely mentions a label or two is not.
     """
+    return len(_row_labels(stream, regions)) >= 5 or len(sections) >= 3
+
+
+def _row_labels(stream: Stream, regions: Any) -> set[str]:
+    """The row labels of tables 2 and 3 found in their regions."""
     rows: set[str] = set()
     for span in (regions.active_disclosure, regions.requests):
         if span is not None:
             rows.update(e.label.key for e in stream.labels(*span) if e.label is not None and e.label.kind == "row")
-    return len(rows) >= 5 or len(sections) >= 3
+    return rows
 
 
 def _ordered(node: dict[str, Any], table: str, edition: str, shape: Any) -> dict[str, Any]:

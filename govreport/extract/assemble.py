@@ -30,13 +30,14 @@ from attrs import define, field
 
 from govreport.contract import relations, tables
 from govreport.extract import cells as cellmod
-from govreport.extract.cells import Parsed, SplitLimit
+from govreport.extract.cells import Budget, BudgetSpent, Parsed, SplitLimit
 from govreport.extract.normalize import normalize
 from govreport.extract.stream import Cell, Event, Stream
 from govreport.location import Location, Provenance
 from govreport.messages import Text
 from govreport.pointer import pointer, split_pointer
 from govreport.reading import Observation
+from govreport.sources.limits import MAX_DIGIT_SPLITS
 
 __all__ = ["Builder", "Regions", "find_regions"]
 
@@ -157,8 +158,10 @@ class Group:
 class Builder:
     """Accumulates the instance, its source map and what reading observed."""
 
-    def __init__(self, stream: Stream) -> None:
+    def __init__(self, stream: Stream, digit_splits: int = MAX_DIGIT_SPLITS) -> None:
         self.stream = stream
+        #: Search steps for splitting run-together digits, for the whole document.
+        self.budget = Budget(digit_splits)
         self.instance: dict[str, Any] = {}
         self.sources: dict[str, Provenance] = {}
         self.observations: list[Observation] = []
@@ -460,11 +463,16 @@ def _split(
     printed = _printed(cells)
     atomic = _atomic(cells)
     try:
-        candidates = cellmod.sum_splits(tokens, groups, atomic=atomic) if groups else []
+        candidates = cellmod.sum_splits(tokens, groups, atomic=atomic, shared=b.budget) if groups else []
         if not candidates:
-            everything = cellmod.splits(tokens, count, atomic=atomic, limit=10_000)
+            everything = cellmod.splits(tokens, count, atomic=atomic, limit=10_000, shared=b.budget)
             candidates = [c for c in everything if constraint(c)] if constraint is not None else everything
             candidates = candidates or everything
+    except BudgetSpent:
+        b.observe("READ-AMBIGUOUS", ptr, {"printed": printed, "limit": b.budget.limit,
+                                          "variable": "GOVREPORT_MAX_DIGIT_SPLITS"},
+                  template="READ-AMBIGUOUS:budget", location=cells[0].location, actual=printed)
+        return _undetermined(cells, count, [])
     except SplitLimit:
         b.observe("READ-AMBIGUOUS", ptr, {"printed": printed, "count": Text("很多", "very many"), "candidates": "…"},
                   location=cells[0].location, actual=printed)

@@ -19,9 +19,15 @@ from typing import Any
 
 from attrs import define
 
-__all__ = ["Parsed", "SplitLimit", "parse_token", "splits"]
+__all__ = ["Budget", "BudgetSpent", "Parsed", "SplitLimit", "parse_token", "splits"]
 
-_TOKEN = re.compile(r"^(?P<sign>[+\-]?)(?P<int>\d+)(?P<frac>\.\d+)?(?P<unit>万元|元)?$")
+#: The most digits a number token may have: Python reads no longer integers (4300 by
+#: default), and no count or amount comes near. A longer run of digits is not a number
+#: (the cell is reported as unreadable text, never cut short).
+MAX_TOKEN_DIGITS = 4300
+
+_TOKEN = re.compile(rf"^(?P<sign>[+\-]?)(?P<int>\d{{1,{MAX_TOKEN_DIGITS}}})(?P<frac>\.\d{{1,{MAX_TOKEN_DIGITS}}})?"
+                    r"(?P<unit>万元|元)?$")
 
 
 @define(frozen=True, slots=True)
@@ -55,6 +61,29 @@ class SplitLimit(Exception):
     """Too many ways to split: the enumeration was stopped."""
 
 
+class BudgetSpent(SplitLimit):
+    """The document's budget of search steps is spent: no more splitting in this document."""
+
+
+class Budget:
+    """Search steps left for splitting run-together digits, shared by all rows of a document.
+
+    Each row also has its own limit; the shared budget keeps a document of many such
+    rows from costing rows x limit.
+    """
+
+    __slots__ = ("left", "limit")
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.left = limit
+
+    def spend(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise BudgetSpent()
+
+
 _MAX_RESULTS = 1000
 
 
@@ -78,6 +107,7 @@ def splits(
     prefix_check: Callable[[list[Parsed]], bool] | None = None,
     atomic: Sequence[bool] | None = None,
     stop_after: int = 1000,  # _MAX_RESULTS: more raises SplitLimit; smaller: just stop
+    shared: Budget | None = None,
 ) -> list[list[Parsed]]:
     """Every way to cut ``tokens`` into ``count`` cells that ``accept`` allows.
 
@@ -86,7 +116,7 @@ def splits(
     decimal part and unit with the last. A token marked ``atomic`` (it filled a table
     cell of its own) is exactly one cell. ``prefix_check`` may reject a partial split
     early (for speed). Raises :class:`SplitLimit` after ``limit`` partial states or
-    more than 1000 results (a list that is not complete is never returned, because
+    more than 1000 results (:class:`BudgetSpent` when the ``shared`` budget runs out) (a list that is not complete is never returned, because
     callers keep the cells all candidates agree on); a smaller ``stop_after`` just
     stops early, for callers that only count.
     """
@@ -104,6 +134,8 @@ def splits(
         budget[0] -= 1
         if budget[0] < 0:
             raise SplitLimit()
+        if shared is not None:
+            shared.spend()
         if i == len(pieces):
             if remaining == 0:
                 yield acc
@@ -170,6 +202,7 @@ def sum_splits(
     *,
     atomic: Sequence[bool] | None = None,
     limit: int = 200_000,
+    shared: Budget | None = None,
 ) -> list[list[Parsed]]:
     """Splits of run-together counts into consecutive groups that each add up.
 
@@ -211,6 +244,8 @@ def sum_splits(
         budget[0] -= 1
         if budget[0] < 0:
             raise SplitLimit()
+        if shared is not None:
+            shared.spend()
         if k == 0:
             if a == b and total == 0:
                 yield []
@@ -220,6 +255,8 @@ def sum_splits(
                 if digits[a] == "0" and end > a + 1:
                     break
                 continue
+            if end - a > MAX_TOKEN_DIGITS:
+                break
             value = int(digits[a:end])
             if value > total:
                 break
@@ -235,7 +272,12 @@ def sum_splits(
         last = gi == len(groups) - 1
         for total_end in ([n] if last else range(start + size, n + 1)):
             for total_start in range(start + size - 1, total_end):
-                if not part_ok(total_start, total_end) or (total_end < n and total_end not in must_cut and total_end in no_cut):
+                budget[0] -= 1
+                if budget[0] < 0:
+                    raise SplitLimit()
+                if shared is not None:
+                    shared.spend()
+                if total_end - total_start > MAX_TOKEN_DIGITS or not part_ok(total_start, total_end) or (total_end < n and total_end not in must_cut and total_end in no_cut):
                     continue
                 total = int(digits[total_start:total_end])
                 for head in parts(start, total_start, size - 1, total):

@@ -242,6 +242,7 @@ class Stream:
         self.pieces: list[Piece] = []
         self.lines: list[list[Piece]] = []
         self.line_kinds: list[str] = []
+        self.block_lines: list[int] = []  # the first line of each block (lines so far)
         self._build(document.blocks)
         chunks: list[str] = []
         pos = 0
@@ -278,6 +279,7 @@ class Stream:
         empties = 0
         last = Location()
         for block in blocks:
+            self.block_lines.append(len(self.lines))
             if isinstance(block, Table):
                 empties = 0
                 for row in block.rows:

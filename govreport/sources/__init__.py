@@ -28,9 +28,10 @@ from typing import Any
 from attrs import define, evolve
 
 from govreport.sources.document import Cell, Document, Line, Table
-from govreport.sources.encoding import split_bom
+from govreport.sources.encoding import TEXT_CONTROL, split_bom, utf16_without_bom
 from govreport.sources.errors import MESSAGES, MissingExtra, ReadError
 from govreport.sources.instance import load_instance
+from govreport.sources.limits import Limits
 
 __all__ = [
     "DOCX",
@@ -44,6 +45,7 @@ __all__ = [
     "TEXT",
     "Cell",
     "Document",
+    "Limits",
     "Line",
     "MissingExtra",
     "ReadError",
@@ -123,7 +125,7 @@ _MAGIC: tuple[tuple[bytes, tuple[str, str]], ...] = (
     (b"AT&TFORM", ("DjVu文档", "DjVu document")),
 )
 
-_CONTROL = frozenset(range(9)) | frozenset(range(14, 27)) | frozenset(range(28, 32)) | {127}
+_CONTROL = TEXT_CONTROL | {0}
 
 
 _BLANK = b" \t\r\n\x0c\x00"
@@ -184,14 +186,24 @@ def sniff(data: bytes, name: str = "") -> str:
 def _text_head(data: bytes) -> bytes | None:
     """The start of ``data`` as ASCII-compatible bytes, or None if it looks binary.
 
-    UTF-16/32 (with a BOM) is transcoded so the ASCII markers can be found. Text
-    has no NUL bytes and very few control characters; binary formats have many.
+    UTF-16/32 (with a BOM, or UTF-16 recognised by where its NUL bytes fall) is
+    transcoded so the ASCII markers can be found. Text has very few control
+    characters; binary formats have many. A text with a stray NUL byte is still text
+    here: decoding it says where the NUL is (``stray-nul``), rather than calling a
+    damaged report "binary".
     """
     codec, head = split_bom(data[:_HEAD])
+    if codec is None:
+        codec = utf16_without_bom(data)
     if codec is not None and codec != "utf-8":
         return head.decode(codec, "ignore").encode("utf-8")
     if b"\x00" in head:
-        return None
+        # A stray NUL or two in otherwise clean text, or NUL padding at the end (a cut-off
+        # download); many NULs inside, or other control bytes, is binary.
+        nuls = head.rstrip(b"\x00").count(b"\x00")
+        head = head.replace(b"\x00", b"")
+        if nuls > max(4, len(head) // 200) or not head.strip() or any(byte in TEXT_CONTROL for byte in head):
+            return None
     control = sum(1 for byte in head if byte in _CONTROL)
     if control > max(2, len(head) // 100):
         return None
@@ -230,7 +242,7 @@ class Source:
     document: Document | None = None
 
 
-def read_source(data: bytes, *, name: str) -> Source:
+def read_source(data: bytes, *, name: str, limits: Limits | None = None) -> Source:
     """``data`` as a :class:`Source`: the one place that decides JSON instance or document."""
     shown = _display(name)
     if len(data) > MAX_BYTES:
@@ -238,7 +250,7 @@ def read_source(data: bytes, *, name: str) -> Source:
     media = sniff(data, name)
     if media == JSON:
         return Source(media_type=JSON, instance=load_instance(data, shown))
-    return Source(media_type=media, document=read_document(data, name=name, media_type=media))
+    return Source(media_type=media, document=read_document(data, name=name, media_type=media, limits=limits))
 
 
 def read_document(
@@ -246,6 +258,7 @@ def read_document(
     *,
     name: str | None = None,
     media_type: str | None = None,
+    limits: Limits | None = None,
 ) -> Document:
     """Read a report document from a path (``str``/``PathLike``) or from raw bytes.
 
@@ -255,8 +268,11 @@ def read_document(
     for bytes, shown as ``<bytes>`` in messages). ``media_type`` (a full media type or
     a short name such as ``"pdf"``) skips sniffing. JSON is read as text lines; report
     instances are loaded elsewhere. Unusable input raises :class:`ReadError`; a
-    missing optional dependency raises :class:`MissingExtra`.
+    missing optional dependency raises :class:`MissingExtra`. ``limits`` bounds the
+    work (see :mod:`govreport.sources.limits`; default: the environment, else the
+    documented defaults).
     """
+    limits = limits or Limits()
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
         shown = _display(name or "")
@@ -283,18 +299,34 @@ def read_document(
     if media == HTML:
         from govreport.sources.html import read_html
 
-        return _renamed(read_html(data, name=shown, sha256=digest), reader_name)
-    if media == PDF:
+        document = read_html(data, name=shown, sha256=digest, limits=limits)
+    elif media == PDF:
         from govreport.sources.pdf import read_pdf
 
-        return _renamed(read_pdf(data, name=shown, sha256=digest), reader_name)
-    if media == DOCX:
+        document = read_pdf(data, name=shown, sha256=digest, limits=limits)
+    elif media == DOCX:
         from govreport.sources.docx import read_docx
 
-        return _renamed(read_docx(data, name=shown, sha256=digest), reader_name)
-    from govreport.sources.text import read_text
+        document = read_docx(data, name=shown, sha256=digest, limits=limits)
+    else:
+        from govreport.sources.text import read_text
 
-    return _renamed(read_text(data, name=shown, sha256=digest, media_type=media), reader_name)
+        document = read_text(data, name=shown, sha256=digest, media_type=media)
+    _check_text_size(document, shown, limits)
+    return _renamed(document, reader_name)
+
+
+def _check_text_size(document: Document, shown: str, limits: Limits) -> None:
+    """Refuse a document with more text than ``limits.document_chars`` (``too-much-text``)."""
+    size = 0
+    for block in document.blocks:
+        if isinstance(block, Line):
+            size += len(block.text)
+        else:
+            size += sum(len(cell.text) for row in block.rows for cell in row if not cell.spanned)
+    if size > limits.document_chars:
+        raise ReadError(shown, "too-much-text", size=size, limit=limits.document_chars,
+                            variable="GOVREPORT_MAX_DOCUMENT_CHARS")
 
 
 def _renamed(document: Document, name: str) -> Document:

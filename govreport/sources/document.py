@@ -62,6 +62,10 @@ class Document:
     encoding: str | None = None
     title: str | None = None
     metadata: dict[str, str] = field(factory=dict)
+    #: Where pictures stand in the text: each is the index of the block it precedes
+    #: (``len(blocks)`` for one at the end). Only the place is kept -- enough to say that
+    #: a table which is missing was printed as a picture.
+    images: tuple[int, ...] = ()
 
     def lines(self) -> list[Line]:
         """The text lines only (tables left out)."""

@@ -36,6 +36,7 @@ lines and tables instead (as for HTML), so data tables inside frames are found.
 from __future__ import annotations
 
 import io
+import zipfile
 from bisect import bisect_right
 from collections.abc import Iterator
 from typing import Any
@@ -43,7 +44,8 @@ from typing import Any
 from govreport.location import Location
 from govreport.sources.document import Cell, Document, Line, Table
 from govreport.sources.errors import MissingExtra, ReadError, error_detail
-from govreport.sources.grid import MAX_COLUMN_SPAN, Slot, Span, expand
+from govreport.sources.grid import MAX_COLUMN_SPAN, GridLimit, Slot, Span, expand
+from govreport.sources.limits import MAX_GRID_CELLS, Limits
 
 __all__ = ["read_docx"]
 
@@ -82,26 +84,78 @@ _SKIP_IN_PARAGRAPH = frozenset(
 _BREAKS = frozenset((_W + "br", _W + "cr"))
 
 
-def read_docx(data: bytes, *, name: str, sha256: str) -> Document:
+#: Members smaller than this are not judged by their compression ratio (a small
+#: member of blanks may compress extremely well and still cost nothing).
+_RATIO_FLOOR = 1 << 20
+
+
+def check_members(data: bytes, name: str, limits: Limits) -> None:
+    """Refuse a package whose members inflate past the limits, before inflating any.
+
+    The sizes checked are the ones the archive declares; :mod:`zipfile` never inflates a
+    member past its declared size (a member that lies is cut there and fails its CRC),
+    so the declared sizes bound the memory reading can take.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as error:
+        raise ReadError(name, "corrupt", media="DOCX", detail=error_detail(error)) from None
+    total = 0
+    for member in members:
+        size, packed = member.file_size, max(1, member.compress_size)
+        total += size
+        if size > limits.docx_member:
+            raise ReadError(name, "docx-bomb", variable="GOVREPORT_MAX_DOCX_MEMBER", detail=(
+                f"{member.filename}解压后{size}字节，单个部件上限{limits.docx_member}字节",
+                f"{member.filename} inflates to {size} bytes, more than the {limits.docx_member} allowed for one part"))
+        if size > _RATIO_FLOOR and size > packed * limits.docx_ratio:
+            ratio = size // packed
+            raise ReadError(name, "docx-bomb", variable="GOVREPORT_MAX_DOCX_RATIO", detail=(
+                f"{member.filename}的压缩比为{ratio}:1，上限{limits.docx_ratio}:1",
+                f"{member.filename} is compressed {ratio}:1, more than the {limits.docx_ratio}:1 allowed"))
+        if total > limits.docx_total:
+            raise ReadError(name, "docx-bomb", variable="GOVREPORT_MAX_DOCX_TOTAL", detail=(
+                f"全部部件解压后超过{limits.docx_total}字节", f"its parts inflate to more than {limits.docx_total} bytes"))
+
+
+def _xml_detail(error: BaseException) -> str | tuple[str, str]:
+    """What is wrong, in the reader's words: libxml2's resource limits come with advice
+    to turn on ``XML_PARSE_HUGE``, which is about the parser, not the file."""
+    detail = error_detail(error)
+    if "Excessive depth" in detail:
+        return ("XML元素嵌套超过256层", "its XML is nested more than 256 levels deep")
+    if "XML_PARSE_HUGE" in detail or "Resource limit exceeded" in detail:
+        return ("XML中有一段文字或一个元素过大（超过10 MB）", "its XML holds a text or element over 10 MB")
+    return detail
+
+
+def read_docx(data: bytes, *, name: str, sha256: str, limits: Limits | None = None) -> Document:
     """Read a .docx file into a :class:`Document`."""
     try:
         import docx  # python-docx
     except ImportError:
         raise MissingExtra(name, "DOCX", "docx") from None
+    limits = limits or Limits()
+    check_members(data, name, limits)
     try:
         package = docx.Document(io.BytesIO(data))
         body = package.element.body
     except Exception as error:  # zip, XML and package errors of a damaged file
-        raise ReadError(name, "corrupt", media="DOCX", detail=error_detail(error)) from None
+        raise ReadError(name, "corrupt", media="DOCX", detail=_xml_detail(error)) from None
 
-    walker = _Walker()
+    walker = _Walker(limits.grid_cells)
     try:
         walker.container(body)
     except RecursionError:
         raise ReadError(name, "corrupt", media="DOCX", detail=("表格嵌套过深", "tables nested too deeply")) from None
+    except GridLimit as limit:
+        raise ReadError(name, "too-many-cells", table=walker.tables, limit=limit.limit,
+                        variable="GOVREPORT_MAX_GRID_CELLS") from None
     title, metadata = _properties(package)
     return Document(
         blocks=walker.finish(),
+        images=tuple(walker.images),
         media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         sha256=sha256,
         name=name,
@@ -188,9 +242,12 @@ class _Origin:
 
 
 class _Walker:
-    def __init__(self) -> None:
+    def __init__(self, max_cells: int) -> None:
         self.blocks: list[Line | tuple[list[list[Slot[_Origin]]], int]] = []
         self.paragraphs = 0
+        self.max_cells = max_cells
+        self.tables = 0  # tables met so far, for messages
+        self.images: list[int] = []  # see Document.images
 
     def container(self, element: Any) -> None:
         for child in _children(element):
@@ -201,12 +258,15 @@ class _Walker:
 
     def paragraph(self, element: Any) -> None:
         self.paragraphs += 1
+        if next(element.iter(_W + "drawing", _W + "pict"), None) is not None:
+            self.images.append(len(self.blocks))
         for text in _paragraph_lines(element):
             if text.strip():
                 self.blocks.append(Line(text=text, location=Location(line=self.paragraphs)))
 
     def table(self, element: Any) -> None:
-        grid, origins = _grid(element)
+        self.tables += 1
+        grid, origins = _grid(element, self.max_cells)
         if not grid or not grid[0]:
             return
         nested = any(True for origin in origins for _ in origin.element.iter(_TBL))
@@ -249,7 +309,7 @@ def _cell_text(element: Any) -> str:
     return "\n".join(lines)
 
 
-def _grid(table: Any) -> tuple[list[list[Slot[_Origin]]], list[_Origin]]:
+def _grid(table: Any, max_cells: int = MAX_GRID_CELLS) -> tuple[list[list[Slot[_Origin]]], list[_Origin]]:
     """The expanded grid of a ``w:tbl`` and its origin cells in reading order.
 
     Each ``w:tc`` is placed at its grid column (after ``w:gridBefore`` and the cells
@@ -288,7 +348,7 @@ def _grid(table: Any) -> tuple[list[list[Slot[_Origin]]], list[_Origin]]:
             col += span
         above = current
         count += 1
-    return expand(spans, rows=count), origins
+    return expand(spans, rows=count, max_cells=max_cells), origins
 
 
 def _covering(row: list[tuple[int, int, _Origin]], column: int) -> _Origin | None:

@@ -5,7 +5,8 @@ Windows-made text files) and occasionally Big5 (Traditional-script mirrors), and
 declared charsets are often wrong (``<meta charset="gb2312">`` on a page the CMS
 re-encoded as UTF-8, or ``iso-8859-1`` on a GBK page). So the order is:
 
-1. a byte-order mark (UTF-8, UTF-16, UTF-32) -- unambiguous;
+1. a byte-order mark (UTF-8, UTF-16, UTF-32) -- unambiguous; without a mark, UTF-16
+   is recognised by its NUL bytes (:func:`utf16_without_bom`);
 2. strict UTF-8 -- multi-byte UTF-8 practically never decodes by accident, so a file
    that decodes is UTF-8 whatever its ``<meta>`` says;
 3. for HTML, the declared charset (``<meta charset>`` / ``http-equiv`` content),
@@ -19,6 +20,11 @@ re-encoded as UTF-8, or ``iso-8859-1`` on a GBK page). So the order is:
 5. a declared single-byte charset as the last resort; otherwise
    :class:`~govreport.readers.errors.ReadError` ``encoding``.
 
+A NUL byte left in text that is not UTF-16 is damage (a cut-off download, a
+mis-saved file), and a NUL between two digits would silently join or split cells if
+dropped, so it is refused as ``stray-nul`` naming its line and column -- whether it is
+in the first few kilobytes or anywhere later.
+
 Stdlib only, on purpose: the core stays light (no chardet/charset-normalizer), and
 the question asked here is narrow enough not to need them.
 """
@@ -28,9 +34,17 @@ from __future__ import annotations
 import codecs
 import re
 
+from govreport.location import Location
 from govreport.sources.errors import ReadError
 
-__all__ = ["BOMS", "UTF16_BOMS", "declared_charset", "decode", "split_bom"]
+__all__ = ["BOMS", "TEXT_CONTROL", "UTF16_BOMS", "declared_charset", "decode", "nul_location", "split_bom",
+           "utf16_without_bom"]
+
+#: Control bytes that do not occur in text (NUL aside: it is judged on its own).
+TEXT_CONTROL = frozenset(range(1, 9)) | frozenset(range(14, 27)) | frozenset(range(28, 32)) | {127}
+
+#: How many bytes are examined to recognise UTF-16 without a byte-order mark.
+UTF16_SAMPLE = 4096
 
 #: How many bytes of an HTML file are searched for a ``<meta>`` charset. The HTML
 #: standard's prescan uses 1024; real CMS pages put 2-3 KB of comments first.
@@ -65,6 +79,50 @@ def split_bom(data: bytes) -> tuple[str | None, bytes]:
         if data.startswith(bom):
             return codec, data[len(bom) :]
     return None, data
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """``"utf-16-le"``/``"utf-16-be"`` if ``data`` (without a BOM) is UTF-16 text, else None.
+
+    Text in UTF-16 has a NUL byte in every ASCII character (digits, punctuation, line
+    ends) and on one side only: the high byte, odd offsets for little-endian, even for
+    big-endian. Chinese characters rarely have one (一 is U+4E00, on the other side), so
+    a report has its NULs nearly all on one side; binary formats have them on both. There must be
+    enough of them (a stray NUL in UTF-8 text is not UTF-16), and the sample must decode
+    strictly to no control characters but tab and line ends and no private-use
+    characters (UTF-8 Chinese read as UTF-16 gives those).
+    """
+    sample = data[:UTF16_SAMPLE]
+    sample = sample[: len(sample) - len(sample) % 2]
+    if len(sample) < 4:
+        return None
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    if min(even, odd) * 8 > max(even, odd):
+        return None
+    # A report is at least ~5% ASCII (digits, line ends); a stray NUL or two in UTF-8
+    # text is not UTF-16.
+    if max(even, odd) < max(4, len(sample) // 64):
+        return None
+    codec = "utf-16-le" if odd > even else "utf-16-be"
+    try:
+        text = sample.decode(codec)
+    except UnicodeDecodeError:
+        # The sample may end inside a surrogate pair.
+        try:
+            text = sample[:-2].decode(codec)
+        except UnicodeDecodeError:
+            return None
+    if any(ord(char) < 32 and char not in "\t\n\r\x0c" or 0xE000 <= ord(char) <= 0xF8FF for char in text):
+        return None
+    return codec
+
+
+def nul_location(text: str) -> Location:
+    """The line and column of the first NUL in ``text``."""
+    at = text.index("\x00")
+    line = text.count("\n", 0, at) + 1
+    return Location(line=line, column=at - (text.rfind("\n", 0, at) + 1) + 1)
+
 
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE)
 
@@ -109,9 +167,24 @@ def decode(data: bytes, name: str, *, html: bool = False) -> tuple[str, str]:
     """Decode ``data``; return ``(text, encoding)`` with the Python codec name used.
 
     ``html`` enables the ``<meta>`` charset step. Raises ``ReadError("encoding")``
-    naming ``name`` when no encoding fits.
+    naming ``name`` when no encoding fits, and ``ReadError("stray-nul")`` with the
+    place of the first NUL in text that is not UTF-16/32.
     """
+    text, codec = _decode(data, name, html=html)
+    if "\x00" in text:
+        raise ReadError(name, "stray-nul", location=nul_location(text))
+    return text, codec
+
+
+def _decode(data: bytes, name: str, *, html: bool) -> tuple[str, str]:
     marked, rest = split_bom(data)
+    if marked is None and b"\x00" in data[:UTF16_SAMPLE]:
+        unmarked = utf16_without_bom(data)
+        if unmarked is not None:
+            try:
+                return data.decode(unmarked), unmarked
+            except UnicodeDecodeError:
+                raise ReadError(name, "encoding") from None
     if marked is not None:
         try:
             return rest.decode(marked), _BOM_NAMES[marked]

@@ -47,6 +47,44 @@ MESSAGES: dict[str, Text] = {
     "encrypted": Text("PDF已加密，需要密码才能读取", "the PDF is encrypted and needs a password"),
     "no-reports": Text("目录中没有可检查的文件（{suffixes}）", "no files to check in the directory ({suffixes})"),
     "timeout": Text("处理超过时限（{seconds}秒），已跳过", "processing took longer than the time limit ({seconds} s); skipped"),
+    # Limits on work (govreport.sources.limits): each names the limit and how to raise it.
+    "too-many-cells": Text(
+        "第{table}个表格的合并单元格展开后超过{limit}个位置，已停止读取（可设置环境变量{variable}调高上限）",
+        "table {table} expands to more than {limit} grid positions through its merged cells; reading stopped "
+        "(set {variable} to raise the limit)",
+    ),
+    "docx-bomb": Text(
+        "DOCX文件解压后过大，疑似压缩炸弹：{detail}（可设置环境变量{variable}调高上限）",
+        "the DOCX file expands far too much (a zip bomb?): {detail} (set {variable} to raise the limit)",
+    ),
+    "too-many-pages": Text(
+        "PDF页数过多（{size}页，上限{limit}页；可设置环境变量{variable}调高上限）",
+        "the PDF has too many pages ({size}, limit {limit}; set {variable} to raise it)",
+    ),
+    "page-too-complex": Text(
+        "PDF页面内容过多（{size}个字符和线条，上限{limit}个；可设置环境变量{variable}调高上限）",
+        "the PDF page holds too much ({size} characters and lines, limit {limit}; set {variable} to raise it)",
+    ),
+    "pdf-too-complex": Text(
+        "PDF内容过多（到第{page}页已有{size}个字符和线条，全文上限{limit}个；可设置环境变量{variable}调高上限）",
+        "the PDF holds too much ({size} characters and lines by page {page}, limit {limit} in all; set {variable} to raise it)",
+    ),
+    "pdf-bomb": Text(
+        "PDF的数据流解压后过大，疑似压缩炸弹：{detail}（可设置环境变量{variable}调高上限）",
+        "the PDF's streams expand far too much (a compression bomb?): {detail} (set {variable} to raise the limit)",
+    ),
+    "too-much-text": Text(
+        "文档文字过多（{size}个字符，上限{limit}个；可设置环境变量{variable}调高上限）",
+        "the document holds too much text ({size} characters, limit {limit}; set {variable} to raise it)",
+    ),
+    "stray-nul": Text(
+        "文本中有空字符（NUL，零字节），文件可能已损坏或被截断；请检查该处",
+        "the text contains a NUL (zero) byte: the file is damaged or was cut off; check that place",
+    ),
+    "several-reports": Text(
+        "文件中有不止一份年度报告：{detail}；请分成单独的文件",
+        "the file holds more than one annual report: {detail}; split it into one file per report",
+    ),
 }
 
 

@@ -56,7 +56,15 @@ from govreport.location import Location
 from govreport.sources.document import Cell, Document, Line, Table
 from govreport.sources.encoding import decode
 from govreport.sources.errors import ReadError
-from govreport.sources.grid import MAX_COLUMN_SPAN, MAX_ROW_SPAN, Slot, Span, expand
+from govreport.sources.grid import (
+    MAX_COLUMN_SPAN,
+    MAX_ROW_SPAN,
+    GridLimit,
+    Slot,
+    Span,
+    expand,
+)
+from govreport.sources.limits import MAX_GRID_CELLS, Limits
 
 __all__ = ["parse_html", "read_html"]
 
@@ -86,13 +94,19 @@ _META_NOISE = frozenset(
 )
 
 
+class _Image:
+    """Where an ``<img>`` stands among the blocks (only its place is kept)."""
+
+    __slots__ = ()
+
+
 class _Container:
     """Where text goes: the page, or one table cell."""
 
     __slots__ = ("blocks", "column", "line", "pieces")
 
     def __init__(self) -> None:
-        self.blocks: list[Line | _PendingTable] = []
+        self.blocks: list[Line | _PendingTable | _Image] = []
         self.pieces: list[str] = []
         self.line = 0
         self.column = 0  # 0 = no non-blank text yet in the current line
@@ -124,10 +138,11 @@ class _CellState(_Container):
 
 
 class _TableState:
-    __slots__ = ("cell", "column", "line", "nested", "parent", "row_open", "rows")
+    __slots__ = ("cell", "column", "line", "nested", "number", "parent", "row_open", "rows")
 
-    def __init__(self, parent: _Container, line: int, column: int) -> None:
+    def __init__(self, parent: _Container, line: int, column: int, number: int = 0) -> None:
         self.parent = parent
+        self.number = number
         self.rows: list[list[_CellState]] = []
         self.row_open = False
         self.cell: _CellState | None = None
@@ -173,17 +188,26 @@ def _span(value: str | None, *, low: int, high: int) -> int:
     return min(number, high)
 
 
-def _grid(rows: list[list[_CellState]]) -> list[list[Slot[_CellState]]]:
+def _grid(rows: list[list[_CellState]], max_cells: int = MAX_GRID_CELLS) -> list[list[Slot[_CellState]]]:
     """Lay the cells out on the HTML table grid; each position is ``(cell, spanned)``.
 
     Cells flow left to right past the positions that row spans from rows above
     reserve (the HTML table model); :func:`~govreport.sources.grid.expand` does the rest.
+    Raises :class:`~govreport.sources.grid.GridLimit` past ``max_cells`` positions --
+    already while laying out: every row span still open on a row with cells covers a
+    position of the grid, so the work here is counted in positions too.
     """
     count = len(rows)
     spans: list[Span[_CellState]] = []
     reserved: list[tuple[int, int, int]] = []  # (first column, end column, last row) of row spans from above
+    work = 0
     for index, row in enumerate(rows):
+        if not row:
+            continue  # nothing to place; the reservations are filtered at the next row with cells
         reserved = [r for r in reserved if r[2] >= index]
+        work += len(reserved) + len(row)
+        if work > max_cells:
+            raise GridLimit(work, max_cells)
         taken = sorted((c0, c1) for c0, c1, _ in reserved)
         col = next_reserved = 0
         for cell in row:
@@ -198,12 +222,16 @@ def _grid(rows: list[list[_CellState]]) -> list[list[Slot[_CellState]]]:
             if rowspan > 1:
                 reserved.append((col, col + cell.colspan, index + rowspan - 1))
             col += cell.colspan
-    return expand(spans, rows=count)
+    return expand(spans, rows=count, max_cells=max_cells)
 
 
 class _Parser(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, name: str = "<html>", limits: Limits | None = None) -> None:
         super().__init__(convert_charrefs=False)
+        self.name = name
+        self.max_cells = (limits or Limits()).grid_cells
+        self.opened = 0  # tables opened so far, for messages
+        self.images: tuple[int, ...] = ()
         self.root = _Container()
         self.tables: list[_TableState] = []
         self.title: str | None = None
@@ -276,13 +304,18 @@ class _Parser(HTMLParser):
         if self.tables:
             self.tables[-1].nested = True
         line, offset = self.getpos()
-        self.tables.append(_TableState(parent, line, offset + 1))
+        self.opened += 1
+        self.tables.append(_TableState(parent, line, offset + 1, self.opened))
 
     def _close_table(self) -> None:
         table = self.tables.pop()
         table.close_row()
         table.parent.flush()  # fostered text comes before the table
-        grid = _grid(table.rows)
+        try:
+            grid = _grid(table.rows, self.max_cells)
+        except GridLimit as limit:
+            raise ReadError(self.name, "too-many-cells", location=Location(line=table.line, column=table.column),
+                            table=table.number, limit=limit.limit, variable="GOVREPORT_MAX_GRID_CELLS") from None
         if not grid or not grid[0]:
             return
         if table.nested or len(grid[0]) <= 1:
@@ -355,6 +388,10 @@ class _Parser(HTMLParser):
             self._break()
         elif tag == "table":
             self._open_table()
+        elif tag == "img":
+            container = self._container()
+            container.flush()
+            container.blocks.append(_Image())
         elif tag in _BLOCK:
             self._break()
             if tag == "pre":
@@ -449,13 +486,19 @@ class _Parser(HTMLParser):
         while self.tables:
             self._close_table()
         self.root.flush()
-        return _materialise(self.root.blocks)
+        blocks, self.images = _materialise(self.root.blocks)
+        return blocks
 
 
-def _materialise(blocks: list[Line | _PendingTable]) -> tuple[Line | Table, ...]:
+def _materialise(blocks: list[Line | _PendingTable | _Image]) -> tuple[tuple[Line | Table, ...], tuple[int, ...]]:
+    """The blocks as lines and tables, and where the images stood (see ``Document.images``)."""
     out: list[Line | Table] = []
+    images: list[int] = []
     index = 0
     for block in blocks:
+        if isinstance(block, _Image):
+            images.append(len(out))
+            continue
         if isinstance(block, Line):
             out.append(block)
             continue
@@ -482,14 +525,19 @@ def _materialise(blocks: list[Line | _PendingTable]) -> tuple[Line | Table, ...]
                 )
             rows.append(tuple(cells))
         out.append(Table(rows=tuple(rows), location=Location(table=index, line=block.line, column=block.column)))
-    return tuple(out)
+    return tuple(out), tuple(images)
 
 
-def parse_html(text: str, name: str = "<html>") -> tuple[tuple[Line | Table, ...], str | None, dict[str, str]]:
+def parse_html(
+    text: str, name: str = "<html>", *, limits: Limits | None = None
+) -> tuple[tuple[Line | Table, ...], str | None, dict[str, str]]:
     """Parse decoded HTML; return ``(blocks, title, metadata)``."""
+    return _parse(_Parser(name, limits), text, name)
+
+
+def _parse(parser: _Parser, text: str, name: str) -> tuple[tuple[Line | Table, ...], str | None, dict[str, str]]:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    parser = _Parser()
     try:
         parser.feed(text)
         blocks = parser.finish()
@@ -498,12 +546,16 @@ def parse_html(text: str, name: str = "<html>") -> tuple[tuple[Line | Table, ...
     return blocks, parser.title, parser.metadata
 
 
-def read_html(data: bytes, *, name: str, sha256: str, media_type: str = "text/html") -> Document:
+def read_html(
+    data: bytes, *, name: str, sha256: str, media_type: str = "text/html", limits: Limits | None = None
+) -> Document:
     """Read an HTML page into a :class:`Document`."""
     text, encoding = decode(data, name, html=True)
-    blocks, title, metadata = parse_html(text, name)
+    parser = _Parser(name, limits)
+    blocks, title, metadata = _parse(parser, text, name)
     return Document(
         blocks=blocks,
+        images=parser.images,
         media_type=media_type,
         sha256=sha256,
         name=name,
