@@ -14,6 +14,7 @@ import pickle
 import re
 import time
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -506,3 +507,15 @@ def test_json_lines_stay_valid_when_hostile_files_fail(tmp_path: Any, capsys: py
     assert code == 2
     assert [o.get("error", {}).get("code") for o in objects] == [
         None, "docx-bomb", "several-reports", "stray-nul", "too-many-cells", "unreadable"]
+
+
+def test_an_interrupted_write_leaves_the_old_file_whole(tmp_path: Path) -> None:
+    from govreport.writers.files import atomic, write_atomically
+
+    target = tmp_path / "out.jsonl"
+    write_atomically(str(target), '{"file": "a"}\n')
+    with pytest.raises(KeyboardInterrupt), atomic(str(target), "w") as handle:
+        handle.write('{"file": "b", "half')
+        raise KeyboardInterrupt
+    assert target.read_text(encoding="utf-8") == '{"file": "a"}\n'  # the old file, whole
+    assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]  # and no temporary file left

@@ -40,6 +40,7 @@ from govreport.writers import render as render_writer
 from govreport.writers import report_html
 from govreport.writers import sarif as sarif_writer
 from govreport.writers import text as text_writer
+from govreport.writers.files import atomic, write_atomically
 
 __all__ = ["main"]
 
@@ -494,9 +495,9 @@ def _no_traceback(name: str) -> Iterator[None]:
 
 
 def _write(path: str, text: str, lang: str) -> bool:
+    """Write an output file whole or not at all (never half-written if interrupted)."""
     try:
-        with open(path, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        write_atomically(path, text)
     except OSError as exc:
         word = "无法写入" if lang == "zh" else "cannot write"
         sys.stderr.write(f"{word}: {path}: {exc.strerror or exc}\n")
@@ -548,8 +549,7 @@ def _render(args: argparse.Namespace, out: TextIO) -> int:
         out.write(document)
         return EXIT_OK
     try:
-        with open(args.output, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(document)
+        write_atomically(args.output, document)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         word = "无法写入" if args.lang == "zh" else "cannot write"
@@ -694,7 +694,7 @@ def _check_html(args: argparse.Namespace, out: TextIO) -> int:
         args.check_usage_error("--format html 需要 -o OUT / --format html needs -o OUT")
     if args.format != "html":
         try:
-            with open(args.output, "w", encoding="utf-8", newline="\n") as handle:
+            with atomic(args.output, "w") as handle:  # renamed into place when the run ends
                 return _check(args, handle, json_only=False)
         except OSError as exc:
             word = "无法写入" if args.lang == "zh" else "cannot write"

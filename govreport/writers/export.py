@@ -51,10 +51,11 @@ from attrs import define, field
 from govreport.contract import catalogue, editions, tables
 from govreport.findings import Result, Severity
 from govreport.location import Location, Provenance
+from govreport.messages import Text
 from govreport.pointer import pointer, split_pointer
 from govreport.reading import Reading
-from govreport.messages import Text
 from govreport.sources.errors import ReadError
+from govreport.writers.files import atomic, write_atomically
 from govreport.writers.json import jsonable
 
 __all__ = [
@@ -406,8 +407,7 @@ def _write_csv(t: Tables, out: str) -> list[str]:
     written = []
     for name, _, _ in _named(t):
         path = os.path.join(out, f"{name}.csv")
-        with open(path, "wb") as handle:
-            handle.write(csv_bytes(t, name))
+        write_atomically(path, csv_bytes(t, name))
         written.append(path)
     return written
 
@@ -416,7 +416,7 @@ def _write_jsonl(t: Tables, out: str) -> list[str]:
     written = []
     for name, columns, rows in _named(t):
         path = os.path.join(out, f"{name}.jsonl")
-        with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        with atomic(path, "w") as handle:
             for r in rows:
                 handle.write(json.dumps({c: jsonable(r[c]) for c in columns}, ensure_ascii=False) + "\n")
         written.append(path)
@@ -489,7 +489,8 @@ def _write_parquet(t: Tables, out: str) -> list[str]:
             raise ExportError(out, Text("无法写成 Parquet：{detail}", "cannot be written as Parquet: {detail}"),
                               detail=str(exc).splitlines()[0][:160]) from exc
         path = os.path.join(out, f"{name}.parquet")
-        pq.write_table(table, path)
+        with atomic(path, "wb") as handle:
+            pq.write_table(table, handle)
         written.append(path)
     return written
 
@@ -514,8 +515,7 @@ def _xlsx_value(value: Any, sheet: Any, cell: Any) -> Any:
 
 def _write_xlsx(t: Tables, out: str, lang: str) -> list[str]:
     data = xlsx_bytes(t, lang=lang, name=out)  # built in memory, so a path that cannot be written leaves nothing half-written
-    with open(out, "wb") as handle:
-        handle.write(data)
+    write_atomically(out, data)
     return [out]
 
 
