@@ -519,3 +519,22 @@ def test_an_interrupted_write_leaves_the_old_file_whole(tmp_path: Path) -> None:
         raise KeyboardInterrupt
     assert target.read_text(encoding="utf-8") == '{"file": "a"}\n'  # the old file, whole
     assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]  # and no temporary file left
+
+
+def test_the_command_line_raises_or_lowers_a_limit(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    pdf = tmp_path / "five-pages.pdf"
+    pdf.write_bytes(h.pdf_pages(5, "Hello"))
+
+    def run(*extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "govreport", "check", str(pdf), "--format", "json", *extra],
+                              capture_output=True, text=True, timeout=120, check=False)
+
+    lowered = run("--limit", "pdf_pages=4")
+    assert lowered.returncode == 2 and json.loads(lowered.stdout)["error"]["code"] == "too-many-pages"
+    raised = run("--limit", "pdf_pages=10")
+    assert json.loads(raised.stdout).get("error", {}).get("code") != "too-many-pages"
+    bad = run("--limit", "pages=4")
+    assert bad.returncode == 2 and "unknown limit" in bad.stderr

@@ -30,6 +30,7 @@ from govreport.api import check_reading, read
 from govreport.contract import catalogue, deadlines, schemas
 from govreport.findings import Result
 from govreport.sources import JSON, read_file, read_source, sniff
+from govreport.sources import limits
 from govreport.sources.errors import ReadError
 from govreport.validation.collection import Years
 from govreport.validation.settings import parse_date, parse_month_day
@@ -133,8 +134,36 @@ def _add_validation_options(p: argparse.ArgumentParser) -> None:
                    help="无法使用的文件不影响退出码（仍在汇总中列出）/ unusable files do not set exit code 2 "
                         "(they are still listed in the summary)")
     p.add_argument("--no-progress", action="store_true", help="不显示进度条 / no progress bar on the terminal")
+    _add_limit_option(p)
     _add_document_options(p)
     _add_output_options(p, findings=True)
+
+
+def _add_limit_option(p: argparse.ArgumentParser) -> None:
+    names = ", ".join(sorted(limits.LIMIT_NAMES))
+    p.add_argument("--limit", action="append", default=[], type=_limit, metavar="NAME=N",
+                   help=f"提高或降低读取时的工作量上限（可重复）/ raise or lower a limit on the work of reading (repeatable): "
+                        f"{names}; see docs/hostile-input.md")
+
+
+def _limit(text: str) -> tuple[str, int]:
+    name, _, number = text.partition("=")
+    name = name.strip().replace("-", "_")
+    if name not in limits.LIMIT_NAMES:
+        raise argparse.ArgumentTypeError(f"unknown limit {name!r}; one of {', '.join(sorted(limits.LIMIT_NAMES))}")
+    try:
+        value = int(number.strip().replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--limit {text!r}: N must be a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"--limit {text!r}: N must be at least 1")
+    return name, value
+
+
+def _apply_limits(args: argparse.Namespace) -> None:
+    """``--limit NAME=N`` as the limit's environment variable, so worker processes have it too."""
+    for name, value in getattr(args, "limit", []) or []:
+        os.environ[limits.LIMIT_NAMES[name]] = str(value)
 
 
 def _positive_int(text: str) -> int:
@@ -588,6 +617,7 @@ def _add_export_parser(sub: Any) -> None:
                         help="按指定格式版本校验 / validate against this edition (default: the instance's own, else inferred)")
     export.add_argument("--lang", choices=("zh", "en"), default="zh",
                         help="消息和工作表名称的语言 / language of messages and sheet names (default zh)")
+    _add_limit_option(export)
 
 
 def _export(args: argparse.Namespace, out: TextIO) -> int:
@@ -748,6 +778,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run the command line; returns the exit code."""
     stream = out or sys.stdout
     args = build_parser().parse_args(argv)
+    _apply_limits(args)
     try:
         if args.command == "check" and (args.format == "html" or args.output is not None):
             return _check_html(args, stream)

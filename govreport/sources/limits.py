@@ -22,6 +22,7 @@ import os
 from attrs import define, field
 
 __all__ = [
+    "LIMIT_NAMES",
     "MAX_DIGIT_SPLITS",
     "MAX_DOCUMENT_CHARS",
     "MAX_DOCX_MEMBER",
@@ -102,6 +103,10 @@ _ENV = {
     "document_chars": ("GOVREPORT_MAX_DOCUMENT_CHARS", MAX_DOCUMENT_CHARS),
     "digit_splits": ("GOVREPORT_MAX_DIGIT_SPLITS", MAX_DIGIT_SPLITS),
 }
+
+
+#: Each limit's name (as in :class:`Limits` and ``--limit NAME=N``) and its environment variable.
+LIMIT_NAMES: dict[str, str] = {name: variable for name, (variable, _) in _ENV.items()}
 
 
 def _default(key: str) -> int:
