@@ -177,11 +177,10 @@ def schema_findings(instance: Any, edition: str, *, lang: str = "zh", targeted: 
         return []
     shape = editions.shape_of(instance) if isinstance(instance, dict) else None
     maker = _Maker(edition, shape, lang)
-    instance = _reprable(instance)
-    if targeted:
+    if targeted:  # values are made safe to quote where jsonschema (or an error) gets them
         errors = list(_targeted_errors(instance, schemas.schema(edition), edition, ()))
     else:
-        errors = [(e, ()) for e in validator(edition).iter_errors(instance)]
+        errors = [(e, ()) for e in validator(edition).iter_errors(_reprable(instance))]
     out: list[Finding] = []
     seen: set[tuple[str, str]] = set()
     for error, prefix in errors:
@@ -343,7 +342,7 @@ def _targeted_errors(instance: Any, node: dict[str, Any], edition: str, path: _P
         return
     cell = _plain_cell(edition, id(node))
     if cell is not None:  # a bad cell, the common fault: explained directly
-        for error in _cell_errors(instance, cell):
+        for error in _cell_errors(_reprable(instance, len(path)), cell):
             yield error, path
         return
     resolved = tables.resolve(schemas.schema(edition), node)
@@ -353,14 +352,14 @@ def _targeted_errors(instance: Any, node: dict[str, Any], edition: str, path: _P
         return
     props = resolved.get("properties")
     if not isinstance(instance, dict) or not isinstance(props, dict) or "oneOf" in resolved:
-        for error in validator(edition).evolve(schema=node).iter_errors(instance):
+        for error in validator(edition).evolve(schema=node).iter_errors(_reprable(instance, len(path))):
             yield error, path
         return
     shallow = {**resolved, "properties": {key: True for key in props}}
     if _plain_object(resolved):
         errors: Iterable[ValidationError] = _object_errors(instance, shallow)
     else:
-        errors = validator(edition).evolve(schema=shallow).iter_errors(instance)
+        errors = validator(edition).evolve(schema=shallow).iter_errors(_reprable(instance, len(path)))
     for error in errors:
         yield error, path
     for key, sub in props.items():
