@@ -287,10 +287,12 @@ def reading_rows(quick: bool, rounds: int, min_seconds: float) -> list[Row]:
 
 
 def _child_cpu(argv: Sequence[str], cwd: Path) -> float:
-    before = os.times()
-    subprocess.run(argv, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
-    after = os.times()
-    return (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    """CPU seconds (user + system) of one child process, to the microsecond."""
+    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{' '.join(argv)} failed")
+    return usage.ru_utime + usage.ru_stime
 
 
 def startup_rows(rounds: int, repeat: int) -> list[Row]:

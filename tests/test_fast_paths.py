@@ -1,5 +1,10 @@
-"""The schema stage explains bad cells, objects' own keys and the （六） oneOf without
-running jsonschema; what it reports must be exactly what a full jsonschema run gives."""
+"""Fast paths give exactly what their reference gives.
+
+* The schema stage explains bad cells, objects' own keys and the （六） oneOf without
+  running jsonschema: its findings must be those of a full jsonschema run.
+* Flattening (every table cell of an instance, in order) runs as generated code: it
+  must equal the plain loop, in every edition and shape, on broken instances too.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from hypothesis import strategies as st
 from govreport import Report
 from govreport.contract import editions, tables
 from govreport.strategies import reports
+from govreport.validation.context import _flatten_reference, flatten
 from govreport.validation.schema import schema_findings
 
 #: values a cell may be given: valid ones, wrong types, negatives, non-finite numbers,
@@ -99,3 +105,9 @@ def test_a_negative_fraction_is_one_cell_type_finding() -> None:
     data["requests"] = {"received": {"natural_person": Decimal("-1.5")}}
     [cell] = [f for f in schema_findings(data, "2021") if f.rule == "CELL-TYPE"]
     assert cell.pointer == "/requests/received/natural_person" and cell.actual == Decimal("-1.5")
+
+
+@settings(max_examples=60, deadline=None)
+@given(_broken(), st.sampled_from(["2019", "2021"]), st.sampled_from(["split", "row"]))
+def test_generated_flattening_equals_the_plain_loop(data: dict[str, Any], edition: str, shape: Any) -> None:
+    assert flatten(data, edition, shape) == _flatten_reference(data, edition, shape)
