@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govreport import Report
-from govreport.contract import editions, tables
+from govreport.contract import editions, relations, tables
 from govreport.strategies import reports
 from govreport.validation.context import _flatten_reference, flatten
 from govreport.validation.schema import schema_findings
@@ -111,3 +111,21 @@ def test_a_negative_fraction_is_one_cell_type_finding() -> None:
 @given(_broken(), st.sampled_from(["2019", "2021"]), st.sampled_from(["split", "row"]))
 def test_generated_flattening_equals_the_plain_loop(data: dict[str, Any], edition: str, shape: Any) -> None:
     assert flatten(data, edition, shape) == _flatten_reference(data, edition, shape)
+
+
+@settings(max_examples=60, deadline=None)
+@given(reports(), st.lists(st.tuples(st.integers(0, 10_000), st.sampled_from([-1, 1, 2, 10**30, None, "1"])),
+                           max_size=6))
+def test_generated_relation_sums_equal_the_reference(report: Report, bumps: list[tuple[int, Any]]) -> None:
+    data = report.to_dict()
+    edition = data["edition"]
+    shape = editions.shape_of(data) or editions.default_shape(edition)
+    values = flatten(data, edition, shape)
+    for pick, change in bumps:
+        i = pick % len(values)
+        if isinstance(change, int) and isinstance(values[i], int):
+            values[i] += change
+        else:
+            values[i] = change
+    bindings = relations.compile_relations(edition, shape)
+    assert relations.failing(bindings, values) == relations._failing_reference(bindings, values)
