@@ -201,8 +201,19 @@ def validation_rows(instances: list[dict[str, Any]], rounds: int, min_seconds: f
     assert all(not _errors(v.run(d)) for d in instances), "the generated reports must be valid"
     n = len(instances)
     r1 = Row("validate a valid instance (schema + relations + conformance)", "orjson.loads of its bytes", "≤ 2×")
-    r1.note = f"{n} generated reports + the seed"
+    r1.note = f"{n - 1} generated reports + the seed"
     _alternate(r1, ours, loads, rounds, min_seconds)
+    # The generated reports have tables only; the seed also has its narrative, which
+    # the document rules and X-TEXT read: both apart, so neither hides the other.
+    tables_only, seed = instances[1:], instances[:1]
+    r1a = Row("… generated reports only (tables, no narrative)", "orjson.loads of their bytes", "≤ 2×")
+    r1a.note = f"{n - 1} reports"
+    _alternate(r1a, lambda: [v.run(d) for d in tables_only], lambda: [orjson.loads(b) for b in blobs[1:]],
+               rounds, min_seconds)
+    r1b = Row("… the seed only (tables + narrative)", "orjson.loads of its bytes", "≤ 2×")
+    r1b.note = "examples/chaotian-2021.json"
+    _alternate(r1b, lambda: [v.run(d) for d in seed], lambda: [orjson.loads(b) for b in blobs[:1]],
+               rounds, min_seconds)
     r2 = Row("validate a valid instance", "jsonschema Draft202012Validator.iter_errors (naive)", "≥ 100× faster",
              speedup=True)
     r2.note = r1.note
@@ -219,7 +230,7 @@ def validation_rows(instances: list[dict[str, Any]], rounds: int, min_seconds: f
     r4 = Row("validate: 10 negative cells", "validate the valid report", "≤ 3×")
     r4.note = f"median {neg_errors:g} error findings per report"
     _alternate(r4, lambda: [v.run(d) for d in negs], ours, rounds, min_seconds)
-    return [r1, r2, r3, r4]
+    return [r1, r1a, r1b, r2, r3, r4]
 
 
 def check_file_rows(instances: list[dict[str, Any]], workdir: Path, rounds: int, min_seconds: float) -> list[Row]:
