@@ -22,7 +22,7 @@ from govreport.location import Provenance
 from govreport.reading import Reading
 from govreport.sources import JSON, MAX_BYTES, Limits, read_file, read_source
 from govreport.sources.encoding import split_bom
-from govreport.sources.jsonpos import positions
+from govreport.sources.jsonpos import SourceMap
 from govreport.validation import Validator
 
 __all__ = [
@@ -46,9 +46,9 @@ def read_bytes(data: bytes, *, name: str, limits: Limits | None = None) -> Readi
     source = read_source(data, name=name, limits=limits)
     if source.media_type == JSON:
         assert source.instance is not None
-        # Findings on a JSON file point at the line and column of the value in that file.
-        where = positions(split_bom(data)[1].decode("utf-8"))  # read_source accepted it as UTF-8
-        source_map = {ptr: Provenance(location=loc) for ptr, loc in where.items()}
+        # Findings on a JSON file point at the line and column of the value in that file;
+        # the file is walked for them only when a finding asks where it is.
+        source_map = SourceMap(split_bom(data)[1].decode("utf-8"))  # read_source accepted it as UTF-8
         return Reading(name=name, media_type=JSON, instance=source.instance, source_map=source_map)
     assert source.document is not None
     reading = parse_document(source.document, limits=limits)

@@ -8,19 +8,22 @@ starts. Strings are decoded by ``json.decoder.scanstring`` (the standard module'
 string scanner).
 
 The instance itself is still produced by :func:`json.loads` (fast, and the reference
-for what is valid JSON); positions are computed only when they are wanted.
+for what is valid JSON); positions are computed only when they are wanted:
+:class:`SourceMap` walks the file the first time a position is asked for, so a file
+without findings never pays for it.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator, Mapping
 from json.decoder import scanstring as _scanstring  # type: ignore[attr-defined]
 
-from govreport.location import Location
+from govreport.location import Location, Provenance
 from govreport.pointer import escape
 
-__all__ = ["positions"]
+__all__ = ["SourceMap", "positions"]
 
 _WS = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
@@ -106,3 +109,42 @@ def positions(text: str) -> dict[str, Location]:
     except (ValueError, IndexError, RecursionError):
         return {}
     return parser.found
+
+
+class SourceMap(Mapping[str, Provenance]):
+    """JSON Pointer → :class:`~govreport.location.Provenance` of each value of a JSON file.
+
+    A read-only mapping like any other source map; the file is walked (by
+    :func:`positions`) on the first lookup, not when the map is made. It pickles as
+    the text, so it travels to and from worker processes without the walk.
+    """
+
+    __slots__ = ("_text", "_found")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._found: dict[str, Provenance] | None = None
+
+    def _map(self) -> dict[str, Provenance]:
+        if self._found is None:
+            self._found = {ptr: Provenance(location=loc) for ptr, loc in positions(self._text).items()}
+        return self._found
+
+    def __getitem__(self, ptr: str) -> Provenance:
+        return self._map()[ptr]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._map())
+
+    def __len__(self) -> int:
+        return len(self._map())
+
+    def __contains__(self, ptr: object) -> bool:
+        return ptr in self._map()
+
+    def __repr__(self) -> str:
+        state = "not walked yet" if self._found is None else f"{len(self._found)} values"
+        return f"SourceMap({state})"
+
+    def __reduce__(self) -> tuple[type[SourceMap], tuple[str]]:
+        return (SourceMap, (self._text,))

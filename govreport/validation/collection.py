@@ -162,25 +162,35 @@ def _counterparts(profiles: list[Profile]) -> dict[str, Profile]:
     """For each report name, last year's report of the same agency, when one is certain."""
     by_full: dict[tuple[str, int], list[Profile]] = {}
     by_local: dict[tuple[str, int], list[Profile]] = {}
+    # Each name is normalised once, and each group's set of names made once: a run
+    # with many reports under one name must not cost the square of their number.
+    full_keys: dict[str, str] = {}
+    local_keys: dict[str, str] = {}
     for p in profiles:
         if p.agency is None or p.year is None:
             continue
-        by_full.setdefault((agency_key(p.agency), p.year), []).append(p)
-        by_local.setdefault((local_name(p.agency), p.year), []).append(p)
+        if p.agency not in full_keys:
+            full_keys[p.agency] = agency_key(p.agency)
+            local_keys[p.agency] = local_name(p.agency)
+        by_full.setdefault((full_keys[p.agency], p.year), []).append(p)
+        by_local.setdefault((local_keys[p.agency], p.year), []).append(p)
+    names: dict[tuple[str, int], set[str]] = {
+        group: {full_keys[q.agency] for q in members if q.agency is not None} for group, members in by_local.items()
+    }
     out: dict[str, Profile] = {}
     for p in profiles:
         if p.previous or p.agency is None or p.year is None:
             continue
-        full = by_full.get((agency_key(p.agency), p.year - 1), [])
+        full = by_full.get((full_keys[p.agency], p.year - 1), [])
         if len(full) == 1:
             out[p.name] = full[0]
             continue
         if full:
             continue  # two reports of last year under the same name: which one is not certain
-        local = local_name(p.agency)
+        local = local_keys[p.agency]
         candidates = by_local.get((local, p.year - 1), [])
-        same_year = {agency_key(q.agency or "") for q in by_local.get((local, p.year), [])}
-        last_year = {agency_key(q.agency or "") for q in candidates}
+        same_year = names.get((local, p.year), set())
+        last_year = names.get((local, p.year - 1), set())
         if len(candidates) == 1 and len(same_year) == 1 and len(last_year) == 1:
             out[p.name] = candidates[0]
     return out

@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import functools
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -177,11 +177,10 @@ def schema_findings(instance: Any, edition: str, *, lang: str = "zh", targeted: 
         return []
     shape = editions.shape_of(instance) if isinstance(instance, dict) else None
     maker = _Maker(edition, shape, lang)
-    instance = _reprable(instance)
-    if targeted:
+    if targeted:  # values are made safe to quote where jsonschema (or an error) gets them
         errors = list(_targeted_errors(instance, schemas.schema(edition), edition, ()))
     else:
-        errors = [(e, ()) for e in validator(edition).iter_errors(instance)]
+        errors = [(e, ()) for e in validator(edition).iter_errors(_reprable(instance))]
     out: list[Finding] = []
     seen: set[tuple[str, str]] = set()
     for error, prefix in errors:
@@ -253,17 +252,115 @@ def _check_for(edition: str, node: dict[str, Any]) -> Callable[[Any], bool]:
     return _node_check(edition, id(node))
 
 
+#: Keywords a cell's schema may carry besides its ``$ref`` without changing its verdict.
+_ANNOTATIONS = frozenset({"title", "description", "$comment"})
+
+
+@functools.cache
+def _plain_cell(edition: str, node_id: int) -> dict[str, Any] | None:
+    """The ``$defs`` entry of a plain cell schema — ``{"$ref": "#/$defs/X"}`` and
+    annotations, X holding only ``type`` and ``minimum`` — else None."""
+    node = _NODES[(edition, node_id)]
+    ref = node.get("$ref")
+    if not isinstance(ref, str) or not ref.startswith("#/$defs/"):
+        return None
+    if any(key != "$ref" and key not in _ANNOTATIONS and not key.startswith("x-") for key in node):
+        return None
+    target = schemas.schema(edition)["$defs"].get(ref.removeprefix("#/$defs/"))
+    if not isinstance(target, dict) or "type" not in target:
+        return None
+    if set(target) - _ANNOTATIONS - {"type", "minimum"}:
+        return None
+    return target
+
+
+def _cell_errors(instance: Any, target: dict[str, Any]) -> Iterator[ValidationError]:
+    """What jsonschema says of a value under a plain cell schema, without running it:
+    the same keywords in the same order (``type``, then ``minimum`` for a number)."""
+    types = target["type"] if isinstance(target["type"], list) else [target["type"]]
+    if not any(_TYPE_CHECKER.is_type(instance, t) for t in types):
+        yield ValidationError("type", validator="type", validator_value=target["type"],
+                              instance=instance, schema=target)
+    if ("minimum" in target and _TYPE_CHECKER.is_type(instance, "number")
+            and instance < target["minimum"]):
+        yield ValidationError("minimum", validator="minimum", validator_value=target["minimum"],
+                              instance=instance, schema=target)
+
+
+def _plain_object(resolved: dict[str, Any]) -> bool:
+    """Whether an object's schema only says which keys it has (type, properties,
+    required, no additional properties): then its own errors are found directly."""
+    return (resolved.get("type") == "object" and resolved.get("additionalProperties", False) is False
+            and not any(key not in _OBJECT_KEYWORDS and key not in _ANNOTATIONS and not key.startswith("x-")
+                        for key in resolved))
+
+
+_OBJECT_KEYWORDS = frozenset({"type", "properties", "required", "additionalProperties"})
+
+
+def _object_errors(instance: dict[str, Any], shallow: dict[str, Any]) -> Iterator[ValidationError]:
+    """What jsonschema says of an object's own keys under a plain object schema whose
+    properties are all ``true``: its keywords in their order, as jsonschema yields them."""
+    for keyword, value in shallow.items():
+        if keyword == "additionalProperties" and value is False:
+            if any(key not in shallow["properties"] for key in instance):
+                yield ValidationError("additionalProperties", validator=keyword, validator_value=value,
+                                      instance=instance, schema=shallow)
+        elif keyword == "required":
+            for key in value:
+                if key not in instance:
+                    yield ValidationError("required", validator=keyword, validator_value=value,
+                                          instance=instance, schema=shallow)
+
+
+def _meant_branch(instance: Any, resolved: dict[str, Any], edition: str) -> dict[str, Any] | None:
+    """For an object failing a bare ``oneOf`` (annotations aside) under which every
+    branch fails: the branch declaring the most of its keys, when one does strictly
+    (as :func:`_branch_errors` scores them). Else None: jsonschema decides."""
+    branches = resolved.get("oneOf")
+    if (not isinstance(instance, dict) or not isinstance(branches, list) or not branches
+            or any(key != "oneOf" and key not in _ANNOTATIONS and not key.startswith("x-") for key in resolved)):
+        return None
+    overlaps = []
+    for branch in branches:
+        if not isinstance(branch, dict) or _check_for(edition, branch)(instance):
+            return None  # a valid branch: jsonschema's verdict is about validity under several
+        declared = set(branch.get("properties", {}))
+        if "$ref" in branch:
+            target = branch["$ref"].rsplit("/", 1)[-1]
+            declared |= set(schemas.schema(edition)["$defs"].get(target, {}).get("properties", {}))
+        overlaps.append(len(declared & set(instance)))
+    best = max(overlaps)
+    if overlaps.count(best) != 1:
+        return None  # a tie: jsonschema's error counts decide
+    chosen: dict[str, Any] = branches[overlaps.index(best)]
+    return chosen
+
+
 def _targeted_errors(instance: Any, node: dict[str, Any], edition: str, path: _Path) -> Iterator[tuple[ValidationError, _Path]]:
     if _check_for(edition, node)(instance):
         return
+    cell = _plain_cell(edition, id(node))
+    if cell is not None:  # a bad cell, the common fault: explained directly
+        for error in _cell_errors(_reprable(instance, len(path)), cell):
+            yield error, path
+        return
     resolved = tables.resolve(schemas.schema(edition), node)
+    branch = _meant_branch(instance, resolved, edition)
+    if branch is not None:  # what _branch_errors would pick, without running every branch
+        yield from _targeted_errors(instance, branch, edition, path)
+        return
     props = resolved.get("properties")
     if not isinstance(instance, dict) or not isinstance(props, dict) or "oneOf" in resolved:
-        for error in validator(edition).evolve(schema=node).iter_errors(instance):
+        for error in validator(edition).evolve(schema=node).iter_errors(_reprable(instance, len(path))):
             yield error, path
         return
     shallow = {**resolved, "properties": {key: True for key in props}}
-    for error in validator(edition).evolve(schema=shallow).iter_errors(instance):
+    if _plain_object(resolved):
+        errors: Iterable[ValidationError] = _object_errors(instance, shallow)
+    else:
+        errors = validator(edition).evolve(schema=shallow).iter_errors(_reprable(instance, len(path)))
+    for error in errors:
         yield error, path
     for key, sub in props.items():
         if key in instance:

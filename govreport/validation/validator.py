@@ -89,14 +89,14 @@ class Validator:
         shape = (editions.shape_of(data) if isinstance(data, dict) else None) or editions.default_shape(chosen)
         context = Context(
             instance=data, edition=chosen, shape=shape, lang=self.lang, blanks_as_zero=self.blanks_as_zero,
-            source_map=source_map or {}, observations=tuple(observations),
+            source_map=source_map if source_map is not None else {}, observations=tuple(observations),
             values=flatten(data, chosen, shape) if isinstance(data, dict) else None,
             document=self.document,
         )
         findings: list[Finding] = []
         for check in self.checks:
             findings.extend(check.run(context))
-        if source_map:
+        if findings and source_map is not None:  # a lazy source map is consulted only here
             findings = [_locate(f, source_map) for f in findings]
         findings.sort(key=report_order)
         return Result(edition=chosen, findings=tuple(findings), relations=dict(context.stats))
