@@ -234,7 +234,10 @@ def _check(name: str, options: Options, data: bytes | None) -> Outcome:
         else None
     return Outcome(
         name=name, result=result, agency=agency, year=year, media_type=reading.media_type,
-        profile=profile(name, reading.instance, result.edition, reading.source_map, previous=options.previous),
+        # A JSON instance's positions are worked out only when a finding needs them; X-YEAR
+        # findings on a JSON file are not located, so that a batch never walks every file.
+        profile=profile(name, reading.instance, result.edition,
+                        None if reading.media_type == JSON else reading.source_map, previous=options.previous),
         reading=reading if options.keep_reading else None,
     )
 
