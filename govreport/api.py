@@ -29,15 +29,21 @@ __all__ = [
 ]
 
 
-def read(path: str | os.PathLike[str]) -> Reading:
-    """Read a report file of any supported type (JSON instance, text, Markdown, HTML, DOCX, PDF)."""
+def read(path: str | os.PathLike[str], *, ocr: str = "auto") -> Reading:
+    """Read a report file of any supported type (JSON instance, text, Markdown, HTML, DOCX, PDF,
+    and scanned PDFs and images by OCR).
+
+    ``ocr``: ``auto`` reads PDFs without a usable text layer and image files (PNG, JPEG,
+    TIFF) by OCR (extra ``ocr``); ``always`` reads every PDF by OCR; ``never`` refuses
+    scanned files.
+    """
     name = os.fspath(path)
-    return read_bytes(read_file(name, name), name=name)
+    return read_bytes(read_file(name, name), name=name, ocr=ocr)
 
 
-def read_bytes(data: bytes, *, name: str) -> Reading:
+def read_bytes(data: bytes, *, name: str, ocr: str = "auto") -> Reading:
     """Like :func:`read`, for bytes already in memory (``name`` is how errors name them)."""
-    source = read_source(data, name=name)
+    source = read_source(data, name=name, ocr=ocr)
     if source.media_type == JSON:
         assert source.instance is not None
         # Findings on a JSON file point at the line and column of the value in that file.

@@ -31,10 +31,12 @@ from govreport.sources.document import Cell, Document, Line, Table
 from govreport.sources.encoding import split_bom
 from govreport.sources.errors import MESSAGES, MissingExtra, ReadError
 from govreport.sources.instance import load_instance
+from govreport.sources.ocr import OCR_MODES, read_image, read_scanned_pdf
 
 __all__ = [
     "DOCX",
     "HTML",
+    "IMAGES",
     "JSON",
     "MARKDOWN",
     "MAX_BYTES",
@@ -46,6 +48,7 @@ __all__ = [
     "Document",
     "Line",
     "MissingExtra",
+    "OCR_MODES",
     "ReadError",
     "Source",
     "Table",
@@ -61,7 +64,12 @@ HTML = "text/html"
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 JSON = "application/json"
-MEDIA_TYPES = (TEXT, MARKDOWN, HTML, PDF, DOCX, JSON)
+PNG = "image/png"
+JPEG = "image/jpeg"
+TIFF = "image/tiff"
+#: Image files, read by OCR (extra ``ocr``).
+IMAGES = (PNG, JPEG, TIFF)
+MEDIA_TYPES = (TEXT, MARKDOWN, HTML, PDF, DOCX, JSON, *IMAGES)
 
 #: Inputs larger than this are refused ("too-large"). Real reports are well under
 #: 10 MB even as PDFs with images; the limit protects batch runs from stray archives.
@@ -79,6 +87,11 @@ _ALIASES = {
     "pdf": PDF,
     "docx": DOCX,
     "json": JSON,
+    "png": PNG,
+    "jpg": JPEG,
+    "jpeg": JPEG,
+    "tif": TIFF,
+    "tiff": TIFF,
 }
 
 _MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mdown", ".mkd")
@@ -110,18 +123,23 @@ _MAGIC: tuple[tuple[bytes, tuple[str, str]], ...] = (
         ),
     ),
     (b"{\\rtf", ("RTF文档，请另存为.docx或PDF", "RTF; save it as .docx or PDF")),
-    (b"\x89PNG\r\n\x1a\n", ("PNG图片", "PNG image")),
-    (b"\xff\xd8\xff", ("JPEG图片", "JPEG image")),
     (b"GIF87a", ("GIF图片", "GIF image")),
     (b"GIF89a", ("GIF图片", "GIF image")),
-    (b"II*\x00", ("TIFF图片", "TIFF image")),
-    (b"MM\x00*", ("TIFF图片", "TIFF image")),
     (b"\x7fELF", ("可执行文件（ELF）", "executable (ELF)")),
     (b"\x1f\x8b", ("gzip压缩包", "gzip archive")),
     (b"7z\xbc\xaf\x27\x1c", ("7z压缩包", "7z archive")),
     (b"Rar!\x1a\x07", ("RAR压缩包", "RAR archive")),
     (b"AT&TFORM", ("DjVu文档", "DjVu document")),
 )
+
+# Images read by OCR.
+_IMAGE_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", PNG),
+    (b"\xff\xd8\xff", JPEG),
+    (b"II*\x00", TIFF),
+    (b"MM\x00*", TIFF),
+)
+_IMAGE_LABELS = {PNG: ("PNG图片", "PNG image"), JPEG: ("JPEG图片", "JPEG image"), TIFF: ("TIFF图片", "TIFF image")}
 
 _CONTROL = frozenset(range(9)) | frozenset(range(14, 27)) | frozenset(range(28, 32)) | {127}
 
@@ -152,6 +170,9 @@ def sniff(data: bytes, name: str = "") -> str:
         return PDF
     if data[:4] in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08"):
         return _sniff_zip(data, shown, name)
+    for magic, image in _IMAGE_MAGIC:
+        if data.startswith(magic):
+            return image
     for magic, label in _MAGIC:
         if data.startswith(magic):
             raise ReadError(shown, "unsupported", format=label)
@@ -230,15 +251,17 @@ class Source:
     document: Document | None = None
 
 
-def read_source(data: bytes, *, name: str) -> Source:
-    """``data`` as a :class:`Source`: the one place that decides JSON instance or document."""
+def read_source(data: bytes, *, name: str, ocr: str = "auto") -> Source:
+    """``data`` as a :class:`Source`: the one place that decides JSON instance or document.
+
+    ``ocr`` (one of :data:`OCR_MODES`) says when scanned pages are read by OCR."""
     shown = _display(name)
     if len(data) > MAX_BYTES:
         raise ReadError(shown, "too-large", size=len(data), limit=MAX_BYTES)
     media = sniff(data, name)
     if media == JSON:
         return Source(media_type=JSON, instance=load_instance(data, shown))
-    return Source(media_type=media, document=read_document(data, name=name, media_type=media))
+    return Source(media_type=media, document=read_document(data, name=name, media_type=media, ocr=ocr))
 
 
 def read_document(
@@ -246,6 +269,7 @@ def read_document(
     *,
     name: str | None = None,
     media_type: str | None = None,
+    ocr: str = "auto",
 ) -> Document:
     """Read a report document from a path (``str``/``PathLike``) or from raw bytes.
 
@@ -256,7 +280,13 @@ def read_document(
     a short name such as ``"pdf"``) skips sniffing. JSON is read as text lines; report
     instances are loaded elsewhere. Unusable input raises :class:`ReadError`; a
     missing optional dependency raises :class:`MissingExtra`.
+
+    ``ocr`` (one of :data:`OCR_MODES`): ``auto`` (default) reads a PDF without a usable
+    text layer, and image files (PNG, JPEG, TIFF), by OCR (extra ``ocr``); ``always``
+    also reads PDFs that have a text layer by OCR; ``never`` refuses scanned files.
     """
+    if ocr not in OCR_MODES:
+        raise ValueError(f"ocr must be one of {', '.join(OCR_MODES)}, not {ocr!r}")
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
         shown = _display(name or "")
@@ -287,7 +317,20 @@ def read_document(
     if media == PDF:
         from govreport.sources.pdf import read_pdf
 
-        return _renamed(read_pdf(data, name=shown, sha256=digest), reader_name)
+        if ocr == "always":
+            return _renamed(read_scanned_pdf(data, name=shown, sha256=digest), reader_name)
+        try:
+            return _renamed(read_pdf(data, name=shown, sha256=digest), reader_name)
+        except ReadError as error:
+            # A scanned PDF (or one whose text layer is junk) is read by OCR.
+            if ocr == "never" or error.code not in ("no-text-layer", "no-unicode"):
+                raise
+        return _renamed(read_scanned_pdf(data, name=shown, sha256=digest), reader_name)
+    if media in IMAGES:
+        if ocr == "never":
+            label = _IMAGE_LABELS[media]
+            raise ReadError(shown, "unsupported", format=(f"{label[0]}（未启用OCR）", f"{label[1]} (OCR is off)"))
+        return _renamed(read_image(data, name=shown, sha256=digest, media_type=media), reader_name)
     if media == DOCX:
         from govreport.sources.docx import read_docx
 
