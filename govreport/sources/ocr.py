@@ -58,6 +58,8 @@ OCR_MODES = ("auto", "always", "never")
 RENDER_DPI = 200
 #: Resolution assumed for an image file that does not say.
 IMAGE_DPI = 150
+#: A runner-up character at least this likely is kept as an alternative.
+RUNNER_UP = 0.1
 #: Pages larger than this (pixels, longer side) are scaled down before reading.
 MAX_SIDE = 3600
 
@@ -175,7 +177,7 @@ def _document(pages: list[list[_Block]], *, name: str, sha256: str, media_type: 
 class _Box:
     """A text box found by the detector, in page pixels."""
 
-    __slots__ = ("bottom", "left", "right", "score", "text", "top")
+    __slots__ = ("bottom", "left", "right", "runners", "score", "text", "top")
 
     def __init__(self, quad: Any, text: str, score: float) -> None:
         xs = [float(p[0]) for p in quad]
@@ -183,6 +185,7 @@ class _Box:
         self.left, self.right, self.top, self.bottom = min(xs), max(xs), min(ys), max(ys)
         self.text = text
         self.score = float(score)
+        self.runners: tuple[tuple[int, str], ...] = ()
 
     @property
     def cx(self) -> float:
@@ -205,10 +208,7 @@ def _read_page(grey: Any, number: int, points: float, cv2: Any, numpy: Any) -> l
     ink = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
     tables = _tables(ink, cv2, numpy)
 
-    engine = _engine()
-    colour = cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR)
-    found, _ = engine(colour, use_cls=False)
-    boxes = [_Box(quad, text, score) for quad, text, score in (found or []) if str(text).strip()]
+    boxes = _find_text(grey, cv2, numpy)
 
     placed: list[tuple[float, int, _Block]] = []
     outside: list[_Box] = []
@@ -255,8 +255,34 @@ def _read_page(grey: Any, number: int, points: float, cv2: Any, numpy: Any) -> l
     return [block for _, _, block in placed]
 
 
+def _find_text(grey: Any, cv2: Any, numpy: Any, shift: tuple[int, int] = (0, 0)) -> list[_Box]:
+    """Text boxes of an image: the engine's detector, then :func:`_recognise` on each box
+    (once: a box in a number cell is not read again). ``shift`` is added to positions."""
+    quads, _ = _engine().text_det(cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR))
+    if quads is None or len(quads) == 0:
+        return []
+    height, width = grey.shape[:2]
+    crops = []
+    for quad in quads:
+        xs = [float(p[0]) for p in quad]
+        ys = [float(p[1]) for p in quad]
+        x0, x1 = max(0, int(min(xs)) - 2), min(width, int(max(xs)) + 3)
+        y0, y1 = max(0, int(min(ys)) - 2), min(height, int(max(ys)) + 3)
+        crop = grey[y0:y1, x0:x1]
+        if crop.shape[0] >= 1.5 * crop.shape[1]:
+            crop = numpy.rot90(crop)  # a vertical box, turned as the engine does
+        crops.append(crop)
+    out = []
+    for quad, (text, score, runners) in zip(quads, _recognise(crops, cv2, numpy)):
+        if text.strip():
+            box = _Box([(p[0] + shift[0], p[1] + shift[1]) for p in quad], text, score)
+            box.runners = runners
+            out.append(box)
+    return out
+
+
 def _detect(grey: Any, cell: tuple[int, int, int, int], cv2: Any, numpy: Any) -> list[_Box]:
-    """Text boxes found by detection and recognition in one cell's crop (page pixels)."""
+    """Text boxes found in one cell's own crop (page pixels)."""
     x0, y0, x1, y1 = cell
     pad = 2
     crop = grey[y0 + pad:y1 - pad, x0 + pad:x1 - pad]
@@ -264,10 +290,7 @@ def _detect(grey: Any, cell: tuple[int, int, int, int], cv2: Any, numpy: Any) ->
         return []
     margin = 16
     framed = numpy.pad(crop, margin, constant_values=255)
-    found, _ = _engine()(cv2.cvtColor(framed, cv2.COLOR_GRAY2BGR), use_cls=False)
-    shift = (x0 + pad - margin, y0 + pad - margin)
-    return [_Box([(p[0] + shift[0], p[1] + shift[1]) for p in quad], text, score)
-            for quad, text, score in (found or []) if str(text).strip()]
+    return _find_text(framed, cv2, numpy, shift=(x0 + pad - margin, y0 + pad - margin))
 
 
 def _deskew(grey: Any, cv2: Any, numpy: Any) -> Any:
@@ -304,6 +327,10 @@ def _tables(ink: Any, cv2: Any, numpy: Any) -> list[tuple[tuple[int, int, int, i
         if w < width // 5 or h < 20:
             continue
         region = (labels[y:y + h, x:x + w] == label).astype(numpy.uint8)
+        # Close the grid at its outer edges: a table cut by a page break has no rule
+        # there, and its last (first) row of cells would otherwise run out of the table.
+        region[0, :] = region[-1, :] = 1
+        region[:, 0] = region[:, -1] = 1
         if not vertical[y:y + h, x:x + w].any() or not horizontal[y:y + h, x:x + w].any():
             continue
         holes, hole_labels, hole_stats, _ = cv2.connectedComponentsWithStats(1 - region, connectivity=4)
@@ -340,8 +367,6 @@ def _fragment(cells: list[tuple[int, int, int, int]], owned: list[list[_Box]], g
     ys = _cluster([float(c[1]) for c in cells] + [float(c[3]) for c in cells], tolerance)
     if len(xs) < 3 or len(ys) < 2:
         return None
-    heights = [b.bottom - b.top for boxes in owned for b in boxes]
-    line_height = statistics.median(heights) if heights else 20.0
     crops: list[tuple[int, Any]] = []
     pieces: list[tuple[int, int, int, int, tuple[int, int, int, int], list[_Box]]] = []
     for index, (box, boxes) in enumerate(zip(cells, owned)):
@@ -350,7 +375,7 @@ def _fragment(cells: list[tuple[int, int, int, int]], owned: list[list[_Box]], g
         if c1 <= c0 or r1 <= r0:
             continue
         pieces.append((r0, r1, c0, c1, box, boxes))
-        if _reread(box, boxes, ink, line_height):
+        if _reread(box, boxes, ink):
             x0, y0, x1, y1 = box
             pad = 2
             crops.append((len(pieces) - 1, grey[y0 + pad:y1 - pad, x0 + pad:x1 - pad]))
@@ -370,16 +395,14 @@ def _fragment(cells: list[tuple[int, int, int, int]], owned: list[list[_Box]], g
     return _Fragment([x * points for x in xs], rows, out, number, round(xs[0] * points, 1), round(ys[0] * points, 1))
 
 
-def _reread(box: tuple[int, int, int, int], boxes: list[_Box], ink: Any, line_height: float) -> bool:
-    """Whether a cell is read again from its own crop: no box but ink in it, or one short line."""
-    x0, y0, x1, y1 = box
-    if not boxes:
-        inner = ink[y0 + 3:y1 - 3, x0 + 3:x1 - 3]
-        return bool(inner.size) and int(inner.sum() // 255) > 12
-    if len(boxes) > 1 or (y1 - y0) > 3.2 * line_height:
+def _reread(box: tuple[int, int, int, int], boxes: list[_Box], ink: Any) -> bool:
+    """Whether a cell is read from its own crop: the detector found no box in it, but there
+    is ink (an isolated single ``0`` is easily missed)."""
+    if boxes:
         return False
-    text = boxes[0].text.replace(" ", "")
-    return len(text) <= 12 and _NUMBERISH.fullmatch(text) is not None
+    x0, y0, x1, y1 = box
+    inner = ink[y0 + 3:y1 - 3, x0 + 3:x1 - 3]
+    return bool(inner.size) and int(inner.sum() // 255) > 12
 
 
 def _recognise(crops: list[Any], cv2: Any, numpy: Any) -> list[tuple[str, float, tuple[tuple[int, str], ...]]]:
@@ -436,7 +459,7 @@ def _decode(prediction: Any, characters: list[str], numpy: Any) -> tuple[str, fl
             order = numpy.argsort(prediction[t])[::-1]
             for other in order[:4]:
                 other = int(other)
-                if other not in (0, index) and float(prediction[t, other]) >= 0.02:
+                if other not in (0, index) and float(prediction[t, other]) >= RUNNER_UP:
                     runners.append((len(text) - 1, characters[other]))
                     break
         previous = index
@@ -452,7 +475,7 @@ def _cell_text(boxes: list[_Box], reread: tuple[str, float, tuple[tuple[int, str
         lines = _rows(boxes)
         raw = "\n".join("".join(b.text for b in line) for line in lines)
         confidence = min(b.score for b in boxes)
-        runners = ()
+        runners = boxes[0].runners if len(boxes) == 1 else ()
     else:
         return "", None
     compact = raw.replace(" ", "")

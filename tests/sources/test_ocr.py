@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import sys
+import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,7 @@ from typing import Any
 import pytest
 
 import govreport
-from govreport.api import check_reading
+from govreport.api import check_reading, read_bytes
 from govreport.cli import main
 from govreport.contract import tables
 from govreport.extract.ocr import check_digits
@@ -26,6 +28,8 @@ from govreport.location import Location, Provenance
 from govreport.reading import Reading
 from govreport.sources import MissingExtra, ReadError, read_document, sniff
 from govreport.sources.document import Cell, Document, OcrText, Table
+from govreport.writers.render import render
+from tests.corpus.accuracy import FILES, same, table_cells
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "corpus" / "golden"
@@ -190,3 +194,109 @@ def test_a_damaged_image_names_the_file() -> None:
     with pytest.raises(ReadError) as caught:
         read_document(PNG, name="scan.png")
     assert caught.value.code == "corrupt" and caught.value.file == "scan.png"
+
+
+# -- scans made from the corpus (slow: CI runs them) -----------------------------------------
+
+# The reads below take ~5-10 s a page on two shared cores; run them with the slow suite.
+SCANNED = ("hongze-2023", "hongze-2024", "huaian-2024")
+
+
+def _require_ocr() -> None:
+    """Skip without the extra, except in CI (GOVREPORT_REQUIRE_OCR=1), where it must be there."""
+    if os.environ.get("GOVREPORT_REQUIRE_OCR"):
+        import rapidocr_onnxruntime  # noqa: F401  (fails the test when missing)
+    else:
+        pytest.importorskip("rapidocr_onnxruntime")
+
+
+def _score(golden: dict[str, Any], reading: Reading) -> tuple[int, int, list[str], list[str]]:
+    """(cells, exact, wrong cells, wrong cells with no finding at them)."""
+    want, got = table_cells(golden), table_cells(reading.instance)
+    wrong = [p for p, v in want.items() if p not in got or not same(v, got[p])]
+    at = {f.pointer for f in check_reading(reading).findings}
+    # a finding at the cell, or at the row or table it belongs to (a row not read at all)
+    flagged = [p for p in wrong if any(p == q or p.startswith(q + "/") for q in at)]
+    return len(want), len(want) - len(wrong), wrong, [p for p in wrong if p not in flagged]
+
+
+@pytest.mark.slow
+@pytest.mark.corpus
+def test_scanned_corpus_pdfs_read_like_their_goldens() -> None:
+    _require_ocr()
+    from tests.sources.scans import scan_pdf
+
+    total = exact = 0
+    silent: list[str] = []
+    pages = 0
+    started = time.perf_counter()
+    for name in SCANNED:
+        golden = _golden(name)
+        data = (FILES / f"{name}.pdf").read_bytes()
+        for dpi in (150, 200):
+            scan = scan_pdf(data, dpi=dpi, seed=dpi + len(name))
+            with pytest.raises(ReadError):  # image-only: no text layer at all
+                read_document(scan, name="scan.pdf", ocr="never")
+            reading = read_bytes(scan, name=f"{name}-{dpi}.pdf")
+            pages += max(loc.location.page or 0 for loc in reading.source_map.values())
+            n, ok, wrong, unflagged = _score(golden, reading)
+            total += n
+            exact += ok
+            silent += [f"{name}@{dpi}{p}" for p in unflagged]
+    seconds = (time.perf_counter() - started) / max(pages, 1)
+    print(f"scanned corpus: {exact}/{total} cells exact, {seconds:.1f} s/page")
+    assert exact >= 0.99 * total, f"{exact}/{total} cells exact"
+    assert silent == [], "cells wrong without a finding at them"
+
+
+def _drawn(instance: dict[str, Any], dpi: int, seed: int) -> list[Any]:
+    from tests.sources.scans import degrade, draw_document
+
+    html = render(instance, to="html").encode("utf-8")
+    pages = draw_document(read_document(html, media_type="html"), dpi=dpi)
+    return [degrade(page, seed=seed + i, angle=(-1) ** i * 0.8) for i, page in enumerate(pages)]
+
+
+@pytest.mark.slow
+@pytest.mark.corpus
+def test_rendered_reports_drawn_as_images_read_like_their_goldens(tmp_path: Path) -> None:
+    _require_ocr()
+    from tests.sources.scans import pages_to_pdf
+
+    total = exact = 0
+    silent: list[str] = []
+    for n, (name, dpi) in enumerate((("hongze-2023", 150), ("pingtan-2020", 200), ("shanghai-office-2019", 150))):
+        golden = _golden(name)
+        pages = _drawn(golden, dpi, seed=n)
+        if n == 0:  # a multi-page TIFF
+            path = tmp_path / f"{name}.tiff"
+            pages[0].save(path, save_all=True, append_images=pages[1:], dpi=(dpi, dpi))
+            reading = govreport.read(path)
+        else:  # an image-only PDF
+            reading = read_bytes(pages_to_pdf(pages, dpi), name=f"{name}.pdf")
+        cells, ok, wrong, unflagged = _score(golden, reading)
+        total += cells
+        exact += ok
+        silent += [f"{name}{p}" for p in unflagged]
+    assert exact >= 0.99 * total, f"{exact}/{total} cells exact"
+    assert silent == []
+
+
+@pytest.mark.slow
+def test_a_scanned_report_with_a_real_error_keeps_its_error(tmp_path: Path) -> None:
+    _require_ocr()
+    instance = copy.deepcopy(_golden("hongze-2024"))
+    received = instance["requests"]["received"]
+    received["total"] = received["total"] + 2  # the report's own mistake, printed clearly
+    pages = _drawn(instance, 150, seed=7)
+    path = tmp_path / "scan.png"
+    pages[0].save(path, dpi=(150, 150))  # table 3's first rows are on page 1
+    if len(pages) > 1:
+        path = tmp_path / "scan.tiff"
+        pages[0].save(path, save_all=True, append_images=pages[1:], dpi=(150, 150))
+    reading = govreport.read(path)
+    assert reading.instance["requests"]["received"]["total"] == received["total"]
+    findings = check_reading(reading).findings
+    assert any(f.severity.value == "error" and "/requests/received/total" in [o.pointer for o in f.operands]
+               for f in findings)
+    assert not [f for f in findings if f.rule == "READ-OCR" and f.pointer == "/requests/received/total"]
