@@ -206,7 +206,10 @@ def _read_page(grey: Any, number: int, points: float, cv2: Any, numpy: Any) -> l
         height, width = grey.shape[:2]
     grey = _deskew(grey, cv2, numpy)
     ink = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
-    tables = _tables(ink, cv2, numpy)
+    tables, rules = _tables(ink, cv2, numpy)
+    # Text is read with the ruling removed: a cell's box (or a slightly turned cell's
+    # crop) must not bring a piece of rule into the recogniser, which reads it as 1.
+    grey = numpy.where(rules > 0, numpy.uint8(255), grey)
 
     boxes = _find_text(grey, cv2, numpy)
 
@@ -314,8 +317,9 @@ def _deskew(grey: Any, cv2: Any, numpy: Any) -> Any:
     return cv2.warpAffine(grey, matrix, (width, height), flags=cv2.INTER_LINEAR, borderValue=255)
 
 
-def _tables(ink: Any, cv2: Any, numpy: Any) -> list[tuple[tuple[int, int, int, int], list[tuple[int, int, int, int]]]]:
-    """Each ruled table of the page: its box and the boxes of its cells (pixels)."""
+def _tables(ink: Any, cv2: Any, numpy: Any) -> tuple[list[tuple[tuple[int, int, int, int], list[tuple[int, int, int, int]]]], Any]:
+    """Each ruled table of the page (its box and the boxes of its cells, in pixels), and
+    the mask of the ruling lines."""
     height, width = ink.shape[:2]
     horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(25, width // 30), 1)))
     vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(20, height // 60))))
@@ -343,7 +347,7 @@ def _tables(ink: Any, cv2: Any, numpy: Any) -> list[tuple[tuple[int, int, int, i
         if len(cells) >= 2:
             out.append(((x, y, x + w, y + h), cells))
     out.sort(key=lambda item: item[0][1])
-    return out
+    return out, rules
 
 
 def _cluster(values: list[float], tolerance: float) -> list[float]:
@@ -484,7 +488,7 @@ def _cell_text(boxes: list[_Box], reread: tuple[str, float, tuple[tuple[int, str
     if _NUMBERISH.fullmatch(compact):
         digits = compact.translate(_LETTER_DIGITS).replace("，", ",").replace("。", ".").replace("·", ".")
         digits = digits.replace(",", "")
-        if _NUMBER.fullmatch(digits):
+        if _NUMBER.fullmatch(digits) and not (len(digits) > 1 and digits[0] == "0" and digits[1] != "."):
             lettered = digits != compact.replace(",", "")
             text = digits
     return text, OcrText(read=raw, confidence=round(confidence, 3), alternatives=runners, lettered=lettered)
