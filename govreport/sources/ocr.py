@@ -58,6 +58,8 @@ OCR_MODES = ("auto", "always", "never")
 RENDER_DPI = 200
 #: Resolution assumed for an image file that does not say.
 IMAGE_DPI = 150
+#: Column edges of a table's parts on two scanned pages match within this (points).
+ALIGN_TOLERANCE = 12.0
 #: A runner-up character at least this likely is kept as an alternative.
 RUNNER_UP = 0.1
 #: Pages larger than this (pixels, longer side) are scaled down before reading.
@@ -69,6 +71,10 @@ _LETTER_DIGITS = str.maketrans({
     "l": "1", "I": "1", "|": "1", "i": "1", "!": "1", "丨": "1",
     "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "g": "9", "q": "9",
 })
+# A lone stroke read as a Latin letter between Chinese characters (a speck, the end of a
+# rule) is no text: 三、I收到 -> 三、收到. A list number 1. read as L. or l. is 1.
+_STRAY = re.compile(r"(?<=[、，。；：（）])\s*[Il|丨!]\s*(?=[\u4e00-\u9fff（])")
+_LIST_ONE = re.compile(r"^[LlI|](?=[.．、]\s*[\u4e00-\u9fff])")
 _NUMBERISH = re.compile(r"[0-9oOQD〇○θlIi|!丨ZzSsBgq.,，。·]+")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
@@ -167,8 +173,32 @@ def _document(pages: list[list[_Block]], *, name: str, sha256: str, media_type: 
               metadata: dict[str, str]) -> Document:
     if not any(pages):
         raise ReadError(name, "ocr-no-text")
+    _align(pages)
     return Document(blocks=_assemble(pages), media_type=media_type, sha256=sha256, name=name,
                     title=title, metadata={**metadata, "ocr": "rapidocr-onnxruntime"})
+
+
+def _align(pages: list[list[_Block]]) -> None:
+    """Give a table continued at the top of a page the column edges of its part on the
+    page before, when each edge is within :data:`ALIGN_TOLERANCE` of one of them.
+
+    Two scanned pages are never placed or turned quite alike, so the same column edge
+    lies a few points apart on them -- more than the PDF reader's tolerance for joining
+    the parts of a table; the grid's cells index the edges, so moving them is safe.
+    """
+    for before, page in zip(pages, pages[1:]):
+        if not before or not page or not isinstance(before[-1], _Fragment) or not isinstance(page[0], _Fragment):
+            continue
+        above, below = before[-1].xs, page[0].xs
+        moved = []
+        for x in below:
+            nearest = min(above, key=lambda edge: abs(edge - x))
+            if abs(nearest - x) > ALIGN_TOLERANCE:
+                break
+            moved.append(nearest)
+        else:
+            if len(set(moved)) == len(moved):
+                page[0].xs = moved
 
 
 # -- one page ------------------------------------------------------------------------------
@@ -366,7 +396,9 @@ def _nearest(edges: list[float], value: float) -> int:
 def _fragment(cells: list[tuple[int, int, int, int]], owned: list[list[_Box]], grey: Any, ink: Any, number: int,
               points: float, cv2: Any, numpy: Any) -> _Fragment | None:
     """One table of the page as a fragment of the PDF reader's model."""
-    tolerance = 6.0
+    # Edges of one grid line, measured on different cells, differ by the remaining skew
+    # and the line's width: about 1% of the page width apart at most.
+    tolerance = max(6.0, 0.009 * grey.shape[1])
     xs = _cluster([float(c[0]) for c in cells] + [float(c[2]) for c in cells], tolerance)
     ys = _cluster([float(c[1]) for c in cells] + [float(c[3]) for c in cells], tolerance)
     if len(xs) < 3 or len(ys) < 2:
@@ -477,7 +509,7 @@ def _cell_text(boxes: list[_Box], reread: tuple[str, float, tuple[tuple[int, str
         raw, confidence, runners = reread
     elif boxes:
         lines = _rows(boxes)
-        raw = "\n".join("".join(b.text for b in line) for line in lines)
+        raw = "\n".join(_clean("".join(b.text for b in line)) for line in lines)
         confidence = min(b.score for b in boxes)
         runners = boxes[0].runners if len(boxes) == 1 else ()
     else:
@@ -492,6 +524,11 @@ def _cell_text(boxes: list[_Box], reread: tuple[str, float, tuple[tuple[int, str
             lettered = digits != compact.replace(",", "")
             text = digits
     return text, OcrText(read=raw, confidence=round(confidence, 3), alternatives=runners, lettered=lettered)
+
+
+def _clean(text: str) -> str:
+    """Text without the recogniser's usual specks (see :data:`_STRAY`, :data:`_LIST_ONE`)."""
+    return _LIST_ONE.sub("1", _STRAY.sub("", text))
 
 
 def _rows(boxes: list[_Box]) -> list[list[_Box]]:
@@ -521,7 +558,7 @@ def _lines(boxes: list[_Box], number: int, points: float) -> list[tuple[float, L
             parts.append(box.text)
             previous = box
         top = min(b.top for b in line) * points
-        out.append((top, Line(text="".join(parts).strip(),
+        out.append((top, Line(text=_clean("".join(parts).strip()),
                               location=Location(page=number, line=n, x=round(line[0].left * points, 1),
                                                 y=round(top, 1)))))
     return out
