@@ -140,10 +140,15 @@ def draw_document(document: Document, *, dpi: int = 150) -> list[Image.Image]:
         wide = [max((font.getlength(t) for r, c, rs, cs, t in spans if c == k and cs == 1), default=0.0)
                 for k in range(columns)]
         base = [min(max(w + size, 2.2 * size), usable * 0.4) for w in wide]
-        scale = usable / sum(base)
-        xs = [margin]
-        for w in base:
-            xs.append(xs[-1] + w * scale)
+        # number columns keep the width their numbers need; label columns share the rest
+        narrow = sum(w for w in base if w <= 5 * size)
+        wide_total = sum(w for w in base if w > 5 * size)
+        factor = (usable - narrow) / wide_total if wide_total else 1.0
+        widths = [w if w <= 5 * size else w * factor for w in base]
+        widths = [w * usable / sum(widths) for w in widths]
+        xs = [float(margin)]
+        for w in widths:
+            xs.append(xs[-1] + w)
         heights = [leading + size // 2] * len(block.rows)
         for r, c, rs, cs, text in spans:
             lines = len(_wrap(text, font, xs[c + cs] - xs[c] - size // 2))
