@@ -9,6 +9,7 @@ reports drawn as images are read by OCR and compared cell by cell with the golde
 from __future__ import annotations
 
 import copy
+import io
 import json
 import os
 import sys
@@ -300,3 +301,14 @@ def test_a_scanned_report_with_a_real_error_keeps_its_error(tmp_path: Path) -> N
     assert any(f.severity.value == "error" and "/requests/received/total" in [o.pointer for o in f.operands]
                for f in findings)
     assert not [f for f in findings if f.rule == "READ-OCR" and f.pointer == "/requests/received/total"]
+
+
+def test_a_blank_scan_says_ocr_found_no_text() -> None:
+    pytest.importorskip("rapidocr_onnxruntime")
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("L", (600, 800), 255).save(buffer, "PNG")
+    with pytest.raises(ReadError) as caught:
+        read_document(buffer.getvalue(), name="blank.png")
+    assert caught.value.code == "ocr-no-text" and caught.value.file == "blank.png"
