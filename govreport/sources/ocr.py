@@ -17,12 +17,16 @@ with the same code):
   clustered into the grid's column and row edges, so merged cells come out as in the
   PDF reader (expanded, ``spanned=True`` on the copies); tables cut by a page break are
   joined to the part on the page before by the PDF reader's rules.
-* **Text** is found by the engine's detector on the whole page; each box goes to the
+* **Text**: the ruling found above is painted out (a piece of rule in a crop reads as
+  ``1``), the engine's detector finds the text boxes on the whole page, and each box is
+  recognised once, keeping the runner-up character at every position. A box goes to the
   cell its centre lies in, or else to a visual line outside the tables (boxes whose
-  vertical extents overlap, left to right). A cell whose box is missing (detection
-  drops isolated single ``0`` cells) or that holds one short line (a number) is
-  **re-read from its own crop** by the recogniser alone, which also gives the
-  runner-up character at each position.
+  vertical extents overlap, left to right; running page numbers dropped). A box that runs
+  across several cells sends each of them to be detected again in its own crop; a cell
+  with ink and no box (detection drops isolated single ``0`` cells) is recognised from
+  its own crop.
+* A table continued on the next page keeps the column edges of its part on the page
+  before (two scans are never placed alike), then the PDF reader joins the parts.
 * Every cell read by OCR carries an :class:`~govreport.sources.document.OcrText`: the
   engine's text, its confidence, the runner-up characters, and whether a letter the
   engine returned in a number (``o``/``O``/``Q``/``D`` for 0, ``l``/``I``/``|`` for 1, …)
@@ -31,8 +35,9 @@ with the same code):
 * ``Location``: ``page``, ``table``/``row``/``cell`` or ``line``, and ``x``/``y`` of the
   box's top-left corner in points (1/72 inch) from the page's top-left, as for PDF.
 
-Measured with rapidocr-onnxruntime 1.4.4 on this project's machine (2 shared cores):
-see the tests marked ``slow`` (tests/sources/test_ocr.py) for seconds per page.
+Measured with rapidocr-onnxruntime 1.4.4 on two shared cores: about 5-10 s of CPU per
+A4 page (detection on the whole page is about half of it); the tests marked ``slow`` in
+tests/sources/test_ocr.py print seconds per page.
 """
 
 from __future__ import annotations
