@@ -244,7 +244,9 @@ def _read_page(grey: Any, number: int, points: float, cv2: Any, numpy: Any) -> l
     tables, rules = _tables(ink, cv2, numpy)
     # Text is read with the ruling removed: a cell's box (or a slightly turned cell's
     # crop) must not bring a piece of rule into the recogniser, which reads it as 1.
-    grey = numpy.where(rules > 0, numpy.uint8(255), grey)
+    # Painted with the paper's own grey: white stripes on a grey scan would read as boxes.
+    paper = numpy.uint8(numpy.median(grey))
+    grey = numpy.where(rules > 0, paper, grey)
 
     boxes = _find_text(grey, cv2, numpy)
 
@@ -417,9 +419,7 @@ def _fragment(cells: list[tuple[int, int, int, int]], owned: list[list[_Box]], g
             continue
         pieces.append((r0, r1, c0, c1, box, boxes))
         if _reread(box, boxes, ink):
-            x0, y0, x1, y1 = box
-            pad = 2
-            crops.append((len(pieces) - 1, grey[y0 + pad:y1 - pad, x0 + pad:x1 - pad]))
+            crops.append((len(pieces) - 1, _cell_crop(grey, box, cv2, numpy)))
     reread = dict(zip((i for i, _ in crops), _recognise([c for _, c in crops], cv2, numpy)))
 
     out: list[_PdfCell] = []
@@ -444,6 +444,24 @@ def _reread(box: tuple[int, int, int, int], boxes: list[_Box], ink: Any) -> bool
     x0, y0, x1, y1 = box
     inner = ink[y0 + 3:y1 - 3, x0 + 3:x1 - 3]
     return bool(inner.size) and int(inner.sum() // 255) > 12
+
+
+def _cell_crop(grey: Any, box: tuple[int, int, int, int], cv2: Any, numpy: Any) -> Any:
+    """A cell's inside, without what is left of its rules: the crop is inset, and ink
+    touching the crop's edge (a faint or turned rule the ruling mask missed) is removed."""
+    x0, y0, x1, y1 = box
+    inset = max(3, int(0.08 * min(x1 - x0, y1 - y0)))
+    crop = numpy.array(grey[y0 + inset:y1 - inset, x0 + inset:x1 - inset])
+    if crop.size == 0:
+        return crop
+    dark = (crop < 170).astype(numpy.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
+    height, width = crop.shape[:2]
+    for label in range(1, count):
+        x, y, w, h, _ = (int(v) for v in stats[label])
+        if x == 0 or y == 0 or x + w >= width or y + h >= height:
+            crop[labels == label] = 255
+    return crop
 
 
 def _recognise(crops: list[Any], cv2: Any, numpy: Any) -> list[tuple[str, float, tuple[tuple[int, str], ...]]]:
@@ -472,7 +490,11 @@ def _recognise(crops: list[Any], cv2: Any, numpy: Any) -> list[tuple[str, float,
 
 
 def _trim(crop: Any, numpy: Any) -> Any:
-    """The crop cut to its ink, with a white margin (the recogniser wants a text line)."""
+    """The crop with its contrast stretched (faint grey digits are read as boxes
+    otherwise), cut to its ink, with a white margin (the recogniser wants a text line)."""
+    low, high = int(crop.min()), int(crop.max())
+    if high - low >= 24:
+        crop = ((crop.astype(numpy.float32) - low) * (255.0 / (high - low))).astype(numpy.uint8)
     dark = crop < 160
     rows = numpy.where(dark.any(axis=1))[0]
     columns = numpy.where(dark.any(axis=0))[0]
