@@ -30,20 +30,23 @@ __all__ = [
 ]
 
 
-def read(path: str | os.PathLike[str], *, limits: Limits | None = None) -> Reading:
-    """Read a report file of any supported type (JSON instance, text, Markdown, HTML, DOCX, PDF).
+def read(path: str | os.PathLike[str], *, limits: Limits | None = None, ocr: str = "auto") -> Reading:
+    """Read a report file of any supported type (JSON instance, text, Markdown, HTML, DOCX, PDF,
+    and scanned PDFs and images by OCR).
 
     ``limits`` bounds the work reading may do (:mod:`govreport.sources.limits`; default:
-    the environment variables, else the documented defaults).
+    the environment variables, else the documented defaults). ``ocr``: ``auto`` reads
+    PDFs without a usable text layer and image files (PNG, JPEG, TIFF) by OCR (extra
+    ``ocr``); ``always`` reads every PDF by OCR; ``never`` refuses scanned files.
     """
     name = os.fspath(path)
-    return read_bytes(read_file(name, name), name=name, limits=limits)
+    return read_bytes(read_file(name, name), name=name, limits=limits, ocr=ocr)
 
 
-def read_bytes(data: bytes, *, name: str, limits: Limits | None = None) -> Reading:
+def read_bytes(data: bytes, *, name: str, limits: Limits | None = None, ocr: str = "auto") -> Reading:
     """Like :func:`read`, for bytes already in memory (``name`` is how errors name them)."""
     limits = limits or Limits()
-    source = read_source(data, name=name, limits=limits)
+    source = read_source(data, name=name, limits=limits, ocr=ocr)
     if source.media_type == JSON:
         assert source.instance is not None
         # Findings on a JSON file point at the line and column of the value in that file;

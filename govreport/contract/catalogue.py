@@ -280,6 +280,31 @@ _STATIC += [
 ]
 
 
+# Scanned reports read by OCR (govreport.extract.ocr).
+_STATIC += [
+    Rule(
+        id="READ-OCR", kind="reader", severity=Severity.INFO,
+        title=_t("OCR读数已按勾稽关系核定", "OCR digit settled by the relations"),
+        description=_t("扫描件经OCR识别。识别把握不大（置信度低、字母当作数字、候选字符为另一数字）的单元格，在勾稽关系不成立时按识别候选和常见混淆（6/8/9/0、1/7、3/8、5/6）重读；只有一种读法能使全部勾稽关系成立时采用该读法并注明。识别把握大的单元格从不改动：勾稽关系不成立仍是报告本身的错误。",
+                       "The scan was read by OCR. A cell the engine was unsure of (low confidence, a letter read as a digit, another digit as runner-up) is re-read from the engine's alternatives and the usual confusions (6/8/9/0, 1/7, 3/8, 5/6) when relations fail; when exactly one reading makes every relation hold it is used and reported. Cells read with confidence are never changed: a failing relation among them stays an error of the report."),
+        message=_t("「{label}」OCR识别为“{read}”（置信度{confidence}），只有读作{value}才能使勾稽关系全部成立，已按{value}读取。",
+                   "“{label}” was read by OCR as “{read}” (confidence {confidence}); only {value} makes every relation hold, so {value} was used."),
+        variants={
+            "letter": _t("「{label}」OCR识别为“{read}”（置信度{confidence}），其中字母按数字读作{value}，勾稽关系成立。",
+                         "“{label}” was read by OCR as “{read}” (confidence {confidence}); its letters were read as the digits {value}, and the relations hold."),
+        },
+    ),
+    Rule(
+        id="READ-OCR-UNSURE", kind="reader", severity=Severity.WARNING,
+        title=_t("OCR读数无法核实", "OCR digit not confirmed"),
+        description=_t("扫描件经OCR识别，该单元格识别把握不大，且没有成立的勾稽关系能核实它（不涉及勾稽关系，或勾稽关系不成立而无唯一读法）。保留识别结果，请对照原件核对。",
+                       "The scan was read by OCR, the engine was unsure of this cell, and no holding relation confirms it (none ties it, or its relation fails with no unique repair). What was read is kept; check it against the original."),
+        message=_t("「{label}」OCR识别为“{read}”（置信度{confidence}），按{value}读取，未能由勾稽关系核实，请对照原件。",
+                   "“{label}” was read by OCR as “{read}” (confidence {confidence}) and taken as {value}; no relation confirms it, check the original."),
+    ),
+]
+
+
 _STATIC.append(Rule(
     id="X-YEAR", kind="collection", severity=Severity.WARNING,
     title=_t("与上年报告不衔接", "Does not follow on from last year's report"),

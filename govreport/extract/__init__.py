@@ -20,6 +20,7 @@ from govreport.extract.assemble import (
     read_table3,
     read_table4,
 )
+from govreport.extract.ocr import check_digits
 from govreport.extract.stream import Stream
 from govreport.location import Provenance
 from govreport.messages import Text
@@ -123,6 +124,8 @@ def parse_document(document: Document, *, limits: Limits | None = None) -> Readi
     for key in ("active_disclosure", "requests", "reviews"):
         if key in builder.instance:
             instance[key] = _ordered(builder.instance[key], key, edition, shape)
+    # Digits read by OCR are checked (and, when unique, repaired) by the relations.
+    builder.observations.extend(check_digits(instance, builder.sources, document, edition, shape or "split"))
     return Reading(name=document.name, media_type=document.media_type, instance=instance,
                    source_map=builder.sources, observations=tuple(builder.observations))
 

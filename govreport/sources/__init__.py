@@ -32,10 +32,12 @@ from govreport.sources.encoding import TEXT_CONTROL, split_bom, utf16_without_bo
 from govreport.sources.errors import MESSAGES, MissingExtra, ReadError
 from govreport.sources.instance import load_instance
 from govreport.sources.limits import Limits
+from govreport.sources.ocr import OCR_MODES, read_image, read_scanned_pdf
 
 __all__ = [
     "DOCX",
     "HTML",
+    "IMAGES",
     "JSON",
     "MARKDOWN",
     "MAX_BYTES",
@@ -48,6 +50,7 @@ __all__ = [
     "Limits",
     "Line",
     "MissingExtra",
+    "OCR_MODES",
     "ReadError",
     "Source",
     "Table",
@@ -63,7 +66,12 @@ HTML = "text/html"
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 JSON = "application/json"
-MEDIA_TYPES = (TEXT, MARKDOWN, HTML, PDF, DOCX, JSON)
+PNG = "image/png"
+JPEG = "image/jpeg"
+TIFF = "image/tiff"
+#: Image files, read by OCR (extra ``ocr``).
+IMAGES = (PNG, JPEG, TIFF)
+MEDIA_TYPES = (TEXT, MARKDOWN, HTML, PDF, DOCX, JSON, *IMAGES)
 
 #: Inputs larger than this are refused ("too-large"). Real reports are well under
 #: 10 MB even as PDFs with images; the limit protects batch runs from stray archives.
@@ -81,6 +89,11 @@ _ALIASES = {
     "pdf": PDF,
     "docx": DOCX,
     "json": JSON,
+    "png": PNG,
+    "jpg": JPEG,
+    "jpeg": JPEG,
+    "tif": TIFF,
+    "tiff": TIFF,
 }
 
 _MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mdown", ".mkd")
@@ -112,18 +125,23 @@ _MAGIC: tuple[tuple[bytes, tuple[str, str]], ...] = (
         ),
     ),
     (b"{\\rtf", ("RTF文档，请另存为.docx或PDF", "RTF; save it as .docx or PDF")),
-    (b"\x89PNG\r\n\x1a\n", ("PNG图片", "PNG image")),
-    (b"\xff\xd8\xff", ("JPEG图片", "JPEG image")),
     (b"GIF87a", ("GIF图片", "GIF image")),
     (b"GIF89a", ("GIF图片", "GIF image")),
-    (b"II*\x00", ("TIFF图片", "TIFF image")),
-    (b"MM\x00*", ("TIFF图片", "TIFF image")),
     (b"\x7fELF", ("可执行文件（ELF）", "executable (ELF)")),
     (b"\x1f\x8b", ("gzip压缩包", "gzip archive")),
     (b"7z\xbc\xaf\x27\x1c", ("7z压缩包", "7z archive")),
     (b"Rar!\x1a\x07", ("RAR压缩包", "RAR archive")),
     (b"AT&TFORM", ("DjVu文档", "DjVu document")),
 )
+
+# Images read by OCR.
+_IMAGE_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", PNG),
+    (b"\xff\xd8\xff", JPEG),
+    (b"II*\x00", TIFF),
+    (b"MM\x00*", TIFF),
+)
+_IMAGE_LABELS = {PNG: ("PNG图片", "PNG image"), JPEG: ("JPEG图片", "JPEG image"), TIFF: ("TIFF图片", "TIFF image")}
 
 _CONTROL = TEXT_CONTROL | {0}
 
@@ -154,6 +172,9 @@ def sniff(data: bytes, name: str = "") -> str:
         return PDF
     if data[:4] in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08"):
         return _sniff_zip(data, shown, name)
+    for magic, image in _IMAGE_MAGIC:
+        if data.startswith(magic):
+            return image
     for magic, label in _MAGIC:
         if data.startswith(magic):
             raise ReadError(shown, "unsupported", format=label)
@@ -242,15 +263,18 @@ class Source:
     document: Document | None = None
 
 
-def read_source(data: bytes, *, name: str, limits: Limits | None = None) -> Source:
-    """``data`` as a :class:`Source`: the one place that decides JSON instance or document."""
+def read_source(data: bytes, *, name: str, limits: Limits | None = None, ocr: str = "auto") -> Source:
+    """``data`` as a :class:`Source`: the one place that decides JSON instance or document.
+
+    ``ocr`` (one of :data:`OCR_MODES`) says when scanned pages are read by OCR."""
     shown = _display(name)
     if len(data) > MAX_BYTES:
         raise ReadError(shown, "too-large", size=len(data), limit=MAX_BYTES)
     media = sniff(data, name)
     if media == JSON:
         return Source(media_type=JSON, instance=load_instance(data, shown))
-    return Source(media_type=media, document=read_document(data, name=name, media_type=media, limits=limits))
+    return Source(media_type=media, document=read_document(data, name=name, media_type=media, limits=limits,
+                                                           ocr=ocr))
 
 
 def read_document(
@@ -259,6 +283,7 @@ def read_document(
     name: str | None = None,
     media_type: str | None = None,
     limits: Limits | None = None,
+    ocr: str = "auto",
 ) -> Document:
     """Read a report document from a path (``str``/``PathLike``) or from raw bytes.
 
@@ -271,7 +296,13 @@ def read_document(
     missing optional dependency raises :class:`MissingExtra`. ``limits`` bounds the
     work (see :mod:`govreport.sources.limits`; default: the environment, else the
     documented defaults).
+
+    ``ocr`` (one of :data:`OCR_MODES`): ``auto`` (default) reads a PDF without a usable
+    text layer, and image files (PNG, JPEG, TIFF), by OCR (extra ``ocr``); ``always``
+    also reads PDFs that have a text layer by OCR; ``never`` refuses scanned files.
     """
+    if ocr not in OCR_MODES:
+        raise ValueError(f"ocr must be one of {', '.join(OCR_MODES)}, not {ocr!r}")
     limits = limits or Limits()
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
@@ -303,7 +334,20 @@ def read_document(
     elif media == PDF:
         from govreport.sources.pdf import read_pdf
 
-        document = read_pdf(data, name=shown, sha256=digest, limits=limits)
+        if ocr == "always":
+            return _renamed(read_scanned_pdf(data, name=shown, sha256=digest), reader_name)
+        try:
+            document = read_pdf(data, name=shown, sha256=digest, limits=limits)
+        except ReadError as error:
+            # A scanned PDF (or one whose text layer is junk) is read by OCR.
+            if ocr == "never" or error.code not in ("no-text-layer", "no-unicode"):
+                raise
+            return _renamed(read_scanned_pdf(data, name=shown, sha256=digest), reader_name)
+    elif media in IMAGES:
+        if ocr == "never":
+            label = _IMAGE_LABELS[media]
+            raise ReadError(shown, "unsupported", format=(f"{label[0]}（未启用OCR）", f"{label[1]} (OCR is off)"))
+        return _renamed(read_image(data, name=shown, sha256=digest, media_type=media), reader_name)
     elif media == DOCX:
         from govreport.sources.docx import read_docx
 

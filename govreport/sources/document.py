@@ -12,7 +12,7 @@ from attrs import define, field
 
 from govreport.location import Location
 
-__all__ = ["Cell", "Document", "Line", "Table"]
+__all__ = ["Cell", "Document", "Line", "OcrText", "Table"]
 
 
 @define(frozen=True, kw_only=True, slots=True)
@@ -29,6 +29,21 @@ class Line:
 
 
 @define(frozen=True, kw_only=True, slots=True)
+class OcrText:
+    """What OCR said about a cell's text (only on cells read from an image).
+
+    ``read`` is the engine's text before a letter standing for a digit was read as that
+    digit (``lettered``); ``confidence`` is the engine's (0-1); ``alternatives`` are the
+    runner-up characters, as ``(position in read, character)`` pairs.
+    """
+
+    read: str
+    confidence: float
+    alternatives: tuple[tuple[int, str], ...] = ()
+    lettered: bool = False
+
+
+@define(frozen=True, kw_only=True, slots=True)
 class Cell:
     """One position of a table grid.
 
@@ -41,6 +56,8 @@ class Cell:
     text: str
     location: Location
     spanned: bool = False
+    #: Set when the cell was read by OCR (see :class:`OcrText`).
+    ocr: OcrText | None = None
 
 
 @define(frozen=True, kw_only=True, slots=True)

@@ -40,6 +40,7 @@ MESSAGES: dict[str, Text] = {
         "PDF的文字层无法解码（字体缺少Unicode映射），需要先做OCR",
         "the PDF's text layer cannot be decoded (its fonts lack a Unicode mapping); OCR it first",
     ),
+    "ocr-no-text": Text("OCR未在扫描件中识别出任何文字", "OCR found no text in the scanned pages"),
     "internal": Text(
         "处理时出现内部错误（{detail}），请报告此问题；设置 GOVREPORT_DEBUG=1 可显示详情",
         "internal error while processing ({detail}); please report it (GOVREPORT_DEBUG=1 shows details)",

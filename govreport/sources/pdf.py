@@ -74,7 +74,7 @@ from operator import itemgetter
 from typing import Any
 
 from govreport.location import Location
-from govreport.sources.document import Cell, Document, Line, Table
+from govreport.sources.document import Cell, Document, Line, OcrText, Table
 from govreport.sources.encoding import UTF16_BOMS
 from govreport.sources.errors import MissingExtra, ReadError, error_detail
 from govreport.sources.grid import GridLimit, Span, expand
@@ -110,7 +110,7 @@ _LATIN_OR_DIGIT = re.compile(r"[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]")
 class _PdfCell:
     """A merged region of a table fragment, in grid coordinates (end-exclusive)."""
 
-    __slots__ = ("c0", "c1", "gap_bottom", "gap_top", "line_height", "page", "r0", "r1", "text", "x", "y")
+    __slots__ = ("c0", "c1", "gap_bottom", "gap_top", "line_height", "ocr", "page", "r0", "r1", "text", "x", "y")
 
     def __init__(
         self,
@@ -126,6 +126,7 @@ class _PdfCell:
         self.r0, self.r1, self.c0, self.c1 = r0, r1, c0, c1
         self.text = text
         self.page = page
+        self.ocr: OcrText | None = None  # set by the OCR reader, which builds pages of this model
         self.x = round(box[0], 1)
         self.y = round(box[1], 1)
         # Where the text sits in its box: used to recognise a cell cut by a page break.
@@ -660,6 +661,7 @@ def _table(fragment: _Fragment, index: int, max_cells: int | None = None) -> Tab
                     text=origin.text,
                     location=Location(page=origin.page, table=index, row=r, cell=c, x=origin.x, y=origin.y),
                     spanned=spanned,
+                    ocr=origin.ocr,
                 )
             )
         rows.append(tuple(cells))

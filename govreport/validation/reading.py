@@ -21,7 +21,7 @@ class ReadCheck:
 
     stage = "read"
     rules = frozenset({"READ-MISSING", "READ-CELLS", "READ-AMBIGUOUS", "READ-SPLIT", "LABEL-VARIANT", "CELL-UNIT",
-                       "READ-SUFFIX", "READ-REPEATED"})
+                       "READ-SUFFIX", "READ-REPEATED", "READ-OCR", "READ-OCR-UNSURE"})
 
     def run(self, context: Context) -> Iterator[Finding]:
         for seen in context.observations:
