@@ -52,7 +52,8 @@ from govreport.validation.collection import Profile, Years, check_years, profile
 __all__ = ["SUFFIXES", "Options", "Outcome", "Tally", "check_many", "check_one", "expand", "terminate", "warm", "years"]
 
 #: File suffixes a directory walk picks up (the content still decides the format).
-SUFFIXES = (".json", ".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf")
+SUFFIXES = (".json", ".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf",
+            ".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
 
 @define(frozen=True, kw_only=True, slots=True)
@@ -74,6 +75,8 @@ class Options:
     level: str | None = None
     published_on: datetime.date | None = None
     township_deadline: tuple[int, int] | None = None
+    #: when scanned pages are read by OCR: ``auto``, ``always`` or ``never``
+    ocr: str = "auto"
 
 
 @define(frozen=True, kw_only=True, slots=True)
@@ -224,7 +227,7 @@ def _check(name: str, options: Options, data: bytes | None) -> Outcome:
     if options.json_only and sniff(raw, name) != JSON:
         raise ReadError(name, "not-json", detail=("validate 只接受JSON实例，请用 check",
                                                   "validate takes JSON instances; use check"))
-    reading = read_bytes(raw, name=name)
+    reading = read_bytes(raw, name=name, ocr=options.ocr)
     result = _validator(options).run(reading.instance, options.edition, source_map=reading.source_map,
                                      observations=reading.observations)
     report = reading.instance.get("report") if isinstance(reading.instance, dict) else None

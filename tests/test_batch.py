@@ -234,3 +234,22 @@ def test_a_progress_line_on_a_terminal_and_never_in_a_pipe() -> None:
     assert b"[1/2]" not in done.stdout  # ... never in the output itself
     piped = cli("check", str(SEED), str(FILES / "pingtan-2021.txt"), "--jobs", "1")
     assert "[1/2]" not in piped.stderr and "[1/2]" not in piped.stdout
+
+
+def test_images_are_walked_and_ocr_never_refuses_them(tmp_path: Path) -> None:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    white = b"".join(b"\x00" + b"\xff\xff\xff" * 4 for _ in range(4))
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(white)) + chunk(b"IEND", b""))
+    (tmp_path / "scan.PNG").write_bytes(png)
+    (tmp_path / "photo.jpeg").write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 16)
+    assert sorted(Path(p).name for p in batch.expand([str(tmp_path)])) == ["photo.jpeg", "scan.PNG"]
+    done = cli("check", str(tmp_path / "scan.PNG"), "--ocr", "never", "--format", "json")
+    assert done.returncode == 2
+    error = json.loads(done.stdout)["error"]
+    assert error["code"] == "unsupported" and "OCR" in error["message"]

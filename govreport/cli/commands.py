@@ -135,8 +135,16 @@ def _add_validation_options(p: argparse.ArgumentParser) -> None:
                         "(they are still listed in the summary)")
     p.add_argument("--no-progress", action="store_true", help="不显示进度条 / no progress bar on the terminal")
     _add_limit_option(p)
+    _add_ocr_option(p)
     _add_document_options(p)
     _add_output_options(p, findings=True)
+
+
+def _add_ocr_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--ocr", choices=("auto", "always", "never"), default="auto",
+                   help="扫描件的OCR：auto（没有文字层的PDF和图片，默认）、always（所有PDF）、never（拒绝扫描件）"
+                        " / OCR of scans (extra ocr): auto (PDFs without a text layer and images; default),"
+                        " always (every PDF), never (refuse scans)")
 
 
 def _add_limit_option(p: argparse.ArgumentParser) -> None:
@@ -292,6 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="另写出来源对照：每个值在原文中的位置和原文文字 / also write where each value was read and the raw text")
     parse.add_argument("--lang", choices=("zh", "en"), default="zh", help="消息语言 / message language (default zh)")
     parse.add_argument("-q", "--quiet", action="store_true", help="不输出读取时的发现 / do not print reading findings")
+    _add_ocr_option(parse)
 
     render = sub.add_parser(
         "render", help="按官方表格格式输出JSON实例 / write a JSON instance as the official tables",
@@ -412,7 +421,8 @@ class _Progress:
 def _batch_options(args: argparse.Namespace, *, json_only: bool) -> batch.Options:
     return batch.Options(lang=args.lang, edition=args.edition, blanks_as_zero=args.blanks_as_zero,
                          json_only=json_only, timeout=args.timeout, level=args.level,
-                         published_on=args.published_on, township_deadline=args.township_deadline)
+                         published_on=args.published_on, township_deadline=args.township_deadline,
+                         ocr=args.ocr)
 
 
 def _check(args: argparse.Namespace, out: TextIO, json_only: bool) -> int:
@@ -538,7 +548,7 @@ def _parse(args: argparse.Namespace, out: TextIO) -> int:
     """``govreport parse``: document in, JSON instance out; reading findings on stderr."""
     try:
         with _no_traceback(args.file):
-            reading = read(args.file)
+            reading = read(args.file, ocr=args.ocr)
             found = [f for f in check_reading(reading, lang=args.lang).findings if f.stage == "read"]
     except ReadError as error:
         sys.stderr.write(text_writer.format_error(error, lang=args.lang) + "\n")
@@ -618,6 +628,7 @@ def _add_export_parser(sub: Any) -> None:
     export.add_argument("--lang", choices=("zh", "en"), default="zh",
                         help="消息和工作表名称的语言 / language of messages and sheet names (default zh)")
     _add_limit_option(export)
+    _add_ocr_option(export)
 
 
 def _export(args: argparse.Namespace, out: TextIO) -> int:
@@ -626,7 +637,7 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
     entries: list[export_writer.Entry] = []
     worst = EXIT_OK
     names = batch.expand(args.files)
-    options = batch.Options(lang=args.lang, edition=args.edition, keep_reading=True)
+    options = batch.Options(lang=args.lang, edition=args.edition, keep_reading=True, ocr=args.ocr)
     for outcome in batch.check_many(names, options=options):
         digest = _sha256(outcome.name)
         if outcome.error is not None:
