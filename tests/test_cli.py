@@ -164,10 +164,10 @@ def test_an_unexpected_failure_is_one_line_for_that_file_only(monkeypatch: pytes
 
     real_read = cli.read_bytes
 
-    def flaky(data: bytes, *, name: str) -> Any:
+    def flaky(data: bytes, *, name: str, **options: Any) -> Any:
         if name.endswith("boom.json"):
             raise IndexError("list index out of range")
-        return real_read(data, name=name)
+        return real_read(data, name=name, **options)
 
     monkeypatch.setattr(cli, "read_bytes", flaky)
     monkeypatch.delenv("GOVREPORT_DEBUG", raising=False)
