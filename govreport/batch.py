@@ -38,15 +38,16 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+import attrs
 from attrs import define, field
 
 from govreport.api import read_bytes
 from govreport.contract import schemas
-from govreport.findings import Finding, Result, Severity
+from govreport.findings import Result, Severity
 from govreport.reading import Reading
 from govreport.sources import JSON, read_file, sniff
 from govreport.sources.errors import ReadError
-from govreport.validation import Validator, report_order
+from govreport.validation import Validator
 from govreport.validation.collection import Profile, Years, check_years, profile
 
 __all__ = ["SUFFIXES", "Options", "Outcome", "Tally", "check_many", "check_one", "expand", "terminate", "warm", "years"]
@@ -101,16 +102,6 @@ class Outcome:
     @property
     def edition(self) -> str | None:
         return self.result.edition if self.result is not None else None
-
-    def with_findings(self, extra: Sequence[Finding]) -> Outcome:
-        """This outcome with more findings (e.g. X-YEAR's) added to its result."""
-        if self.result is None or not extra:
-            return self
-        findings = tuple(sorted(self.result.findings + tuple(extra), key=report_order))
-        result = Result(edition=self.result.edition, findings=findings, relations=dict(self.result.relations))
-        return Outcome(name=self.name, result=result, error=self.error, profile=self.profile, reading=self.reading,
-                       agency=self.agency, year=self.year, media_type=self.media_type, seconds=self.seconds,
-                       index=self.index)
 
 
 # -- inputs ------------------------------------------------------------------------------
@@ -211,9 +202,7 @@ def check_one(name: str, options: Options = Options(), data: bytes | None = None
         if os.environ.get("GOVREPORT_DEBUG"):
             raise
         outcome = Outcome(name=name, error=ReadError(name, "internal", detail=f"{type(exc).__name__}: {exc}"[:200]))
-    return Outcome(name=outcome.name, result=outcome.result, error=outcome.error, profile=outcome.profile,
-                   reading=outcome.reading, agency=outcome.agency, year=outcome.year,
-                   media_type=outcome.media_type, seconds=time.perf_counter() - start)
+    return attrs.evolve(outcome, seconds=time.perf_counter() - start)
 
 
 def _seconds(value: float | None) -> str:
@@ -305,9 +294,7 @@ def terminate(pool: cf.ProcessPoolExecutor) -> None:
 
 
 def _indexed(outcome: Outcome, index: int) -> Outcome:
-    return Outcome(name=outcome.name, result=outcome.result, error=outcome.error, profile=outcome.profile,
-                   reading=outcome.reading, agency=outcome.agency, year=outcome.year,
-                   media_type=outcome.media_type, seconds=outcome.seconds, index=index)
+    return attrs.evolve(outcome, index=index)
 
 
 def _ordered(pool: cf.Executor, items: list[str], opts: Options, stdin: bytes | None,

@@ -28,7 +28,6 @@ import concurrent.futures as cf
 import contextlib
 import hashlib
 import html
-import json
 import os
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
@@ -134,15 +133,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
             _restart(state, conf)  # a worker died (killed for memory): this file's error, not the service's
             return batch.Outcome(name=name, error=ReadError(name, "internal", detail="worker process ended"))
 
-    async def uploads(request: Request) -> list[tuple[str, bytes]] | Response:
-        """The request's documents as (display name, bytes), or the error response."""
+    async def uploads(request: Request) -> list[tuple[str, bytes]] | _Problem:
+        """The request's documents as (display name, bytes), or why there are none."""
         lang = _lang(request)
         try:
             form = await _form(request, conf)
         except _TooLarge:
-            return _problem(413, _T_TOO_LARGE, lang, limit=_size(conf.max_upload))
+            return _Problem.of(413, _T_TOO_LARGE, lang, limit=_size(conf.max_upload))
         except ClientDisconnect:
-            return Response(status_code=400)
+            return _Problem(status=400, message="")
         try:
             items: list[tuple[str, bytes]] = []
             for value in form.getlist("file"):
@@ -156,9 +155,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         finally:
             await form.close()
         if not items:
-            return _problem(400, _T_NO_FILE, lang)
+            return _Problem.of(400, _T_NO_FILE, lang)
         if len(items) > conf.max_files:
-            return _problem(413, _T_TOO_MANY, lang, limit=str(conf.max_files))
+            return _Problem.of(413, _T_TOO_MANY, lang, limit=str(conf.max_files))
         return items
 
     async def home(request: Request) -> Response:
@@ -169,13 +168,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def check(request: Request) -> Response:
         lang = _lang(request)
         got = await uploads(request)
-        if isinstance(got, Response):
-            if got.status_code in (400, 413) and _wants_html(request):
-                nonce = secrets.token_urlsafe(16)
-                message = bytes(got.body).decode("utf-8")
-                return _page(pages.message_page(_problem_text(message), lang=lang, nonce=nonce), nonce,
-                             status=got.status_code)
-            return got
+        if isinstance(got, _Problem):
+            if not _wants_html(request):
+                return got.response()
+            nonce = secrets.token_urlsafe(16)
+            return _page(pages.message_page(got.message, lang=lang, nonce=nonce), nonce, status=got.status)
         outcomes = await asyncio.gather(*(check_document(name, data, lang) for name, data in got))
         nonce = secrets.token_urlsafe(16)
         downloads = [_downloads(o, data) for o, (_, data) in zip(outcomes, got)]
@@ -184,10 +181,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def api_check(request: Request) -> Response:
         lang = _lang(request)
         got = await uploads(request)
-        if isinstance(got, Response):
-            return got
+        if isinstance(got, _Problem):
+            return got.response()
         if len(got) != 1:
-            return _problem(400, _T_ONE_FILE, lang)
+            return _Problem.of(400, _T_ONE_FILE, lang).response()
         name, data = got[0]
         outcome = await check_document(name, data, lang)
         if outcome.error is not None:
@@ -200,13 +197,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def api_rules(request: Request) -> Response:
         edition = request.query_params.get("edition")
         if edition is not None and edition not in schemas.EDITIONS:
-            return _problem(404, _T_NO_EDITION, _lang(request), edition=edition)
+            return _Problem.of(404, _T_NO_EDITION, _lang(request), edition=edition).response()
         return JSONResponse([r.to_dict() for r in catalogue.rules(edition)])
 
     async def api_schema(request: Request) -> Response:
         edition = request.path_params["edition"]
         if edition not in schemas.EDITIONS:
-            return _problem(404, _T_NO_EDITION, _lang(request), edition=edition)
+            return _Problem.of(404, _T_NO_EDITION, _lang(request), edition=edition).response()
         return JSONResponse(schemas.schema(edition), media_type="application/schema+json")
 
     async def healthz(request: Request) -> Response:
@@ -289,15 +286,19 @@ _T_NO_EDITION = Text("没有格式版本 {edition}", "no edition {edition}")
 _T_PASTED = Text("粘贴的文字.txt", "pasted-text.txt")
 
 
-def _problem(status: int, text: Text, lang: str, **args: str) -> JSONResponse:
-    return JSONResponse({"error": {"status": status, "message": text.get(lang).format(**args)}}, status_code=status)
+@define(frozen=True, kw_only=True)
+class _Problem:
+    """Why a request cannot be answered: its status and message, as JSON or as a page."""
 
+    status: int
+    message: str
 
-def _problem_text(body: str) -> str:
-    try:
-        return str(json.loads(body)["error"]["message"])
-    except (ValueError, KeyError, TypeError):
-        return body
+    @classmethod
+    def of(cls, status: int, text: Text, lang: str, **args: str) -> _Problem:
+        return cls(status=status, message=text.get(lang).format(**args))
+
+    def response(self) -> JSONResponse:
+        return JSONResponse({"error": {"status": self.status, "message": self.message}}, status_code=self.status)
 
 
 def _json(value: Any, status: int = 200) -> Response:
