@@ -8,7 +8,7 @@ sides, and the target. In-process timings are CPU time of this process
 (``time.process_time``); start-up is the CPU time of the child interpreters; the batch
 figures are wall-clock (parallelism is the point there) and peak RSS.
 
-Run:  python benchmarks/run.py [--quick] [--rounds N] [--json OUT] [--batch-docs N]
+Run:  python benchmarks/run.py [--quick] [--rounds N] [--json OUT] [--batch-docs N] [--only GROUP]
 
 Baselines need the ``bench`` extra (``pip install 'govreport[bench]'``): orjson, lxml,
 pypdfium2. ``--quick`` runs every figure once, on small inputs (a smoke test; its
@@ -390,6 +390,10 @@ def table(rows: Iterable[Row]) -> str:
     return "\n".join(lines)
 
 
+#: The groups of figures ``--only`` can pick.
+GROUPS = ("validate", "read", "startup", "batch")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="one round, small inputs (a smoke test)")
@@ -399,7 +403,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--batch-docs", type=int, default=5000,
                         help="documents in the batch figures (default 5000; the issue's full run is 100000)")
     parser.add_argument("--json", metavar="OUT", help="also write the table as JSON to OUT")
+    parser.add_argument("--only", action="append", choices=GROUPS, metavar="GROUP",
+                        help=f"measure only these groups of figures ({', '.join(GROUPS)}); repeatable")
     args = parser.parse_args(argv)
+    only = set(args.only or GROUPS)
     if args.quick:
         args.rounds, args.seconds, args.reports, args.batch_docs = 1, 0.0, 3, 20
     seed = json.loads(SEED.read_text(encoding="utf-8"))
@@ -408,11 +415,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        rows += validation_rows(instances, args.rounds, args.seconds)
-        rows += check_file_rows(instances, work, args.rounds, args.seconds)
-        rows += reading_rows(args.quick, args.rounds, args.seconds)
-        rows += startup_rows(args.rounds, 1 if args.quick else 5)
-        rows += batch_rows(instances, args.batch_docs, work, 1 if args.quick else min(args.rounds, 3))
+        if "validate" in only:
+            rows += validation_rows(instances, args.rounds, args.seconds)
+            rows += check_file_rows(instances, work, args.rounds, args.seconds)
+        if "read" in only:
+            rows += reading_rows(args.quick, args.rounds, args.seconds)
+        if "startup" in only:
+            rows += startup_rows(args.rounds, 1 if args.quick else 5)
+        if "batch" in only:
+            rows += batch_rows(instances, args.batch_docs, work, 1 if args.quick else min(args.rounds, 3))
     header = (f"govreport {govreport.__version__}, Python {platform.python_version()}, {os.cpu_count()} cores, "
               f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} at start, {args.rounds} rounds")
     print(header)
