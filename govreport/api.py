@@ -22,11 +22,12 @@ from govreport.location import Provenance
 from govreport.reading import Reading
 from govreport.sources import JSON, MAX_BYTES, Limits, read_file, read_source
 from govreport.sources.encoding import split_bom
+from govreport.sources.jsonlines import load_record
 from govreport.sources.jsonpos import SourceMap
 from govreport.validation import Validator
 
 __all__ = [
-    "MAX_BYTES", "Limits", "check", "check_bytes", "load", "read", "read_bytes", "relations", "rules", "schema", "validate",
+    "MAX_BYTES", "Limits", "check", "check_bytes", "load", "read", "read_bytes", "read_record", "relations", "rules", "schema", "validate",
 ]
 
 
@@ -57,6 +58,15 @@ def read_bytes(data: bytes, *, name: str, limits: Limits | None = None, ocr: str
     reading = parse_document(source.document, limits=limits)
     return Reading(name=name, media_type=reading.media_type, instance=reading.instance,
                    source_map=reading.source_map, observations=reading.observations)
+
+
+def read_record(data: bytes, *, name: str, line: int) -> Reading:
+    """One record of a JSON Lines stream: the report instance on line ``line`` (``name``
+    names the record, e.g. ``corpus.jsonl:17``). Findings and errors give lines and
+    columns in the stream, so line ``line`` is where the instance starts."""
+    instance = load_record(data, name, line)
+    source_map = SourceMap(split_bom(data)[1].decode("utf-8"), first_line=line)  # load_record accepted it as UTF-8
+    return Reading(name=name, media_type=JSON, instance=instance, source_map=source_map)
 
 
 def load(path: str | os.PathLike[str]) -> Report:

@@ -31,22 +31,24 @@ import concurrent.futures as cf
 import contextlib
 import datetime
 import glob
+import io
 import os
 import signal
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, BinaryIO
 
 import attrs
 from attrs import define, field
 
-from govreport.api import read_bytes
+from govreport.api import read_bytes, read_record
 from govreport.contract import schemas
 from govreport.findings import Result, Severity
 from govreport.reading import Reading
-from govreport.sources import JSON, read_file, sniff
+from govreport.sources import JSON, MAX_BYTES, read_file, sniff
 from govreport.sources.errors import ReadError
+from govreport.sources.jsonlines import STREAM_SUFFIXES, is_stream, record_name, records
 from govreport.validation import Validator
 from govreport.validation.collection import Profile, Years, check_years, profile
 
@@ -54,7 +56,7 @@ __all__ = ["SUFFIXES", "Options", "Outcome", "Tally", "check_many", "check_one",
 
 #: File suffixes a directory walk picks up (the content still decides the format).
 SUFFIXES = (".json", ".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf",
-            ".png", ".jpg", ".jpeg", ".tif", ".tiff")
+            ".png", ".jpg", ".jpeg", ".tif", ".tiff", *STREAM_SUFFIXES)
 
 
 @define(frozen=True, kw_only=True, slots=True)
@@ -94,10 +96,17 @@ class Outcome:
     media_type: str | None = None
     seconds: float = 0.0
     index: int = field(default=0, eq=False)
+    #: the record's line in its JSON Lines stream (0: the input is a whole file)
+    line: int = 0
 
     @property
     def unusable(self) -> bool:
         return self.error is not None
+
+    @property
+    def file(self) -> str:
+        """The file the places of the findings are in: the stream, for a record of one."""
+        return self.name.rsplit(":", 1)[0] if self.line else self.name
 
     @property
     def edition(self) -> str | None:
@@ -185,13 +194,14 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, old)
 
 
-def check_one(name: str, options: Options = Options(), data: bytes | None = None) -> Outcome:
+def check_one(name: str, options: Options = Options(), data: bytes | None = None, line: int = 0) -> Outcome:
     """Check one input (a path, or ``data`` already read under ``name``); never raises
-    for a bad file: the error is in the outcome."""
+    for a bad file: the error is in the outcome. ``line`` > 0 says ``data`` is the record
+    on that line of a JSON Lines stream (a report instance; places count in the stream)."""
     start = time.perf_counter()
     try:
         with _time_limit(options.timeout):
-            outcome = _check(name, options, data)
+            outcome = _check(name, options, data, line)
     except _Timeout:
         outcome = Outcome(name=name, error=ReadError(name, "timeout", seconds=_seconds(options.timeout)))
     except ReadError as error:
@@ -202,21 +212,24 @@ def check_one(name: str, options: Options = Options(), data: bytes | None = None
         if os.environ.get("GOVREPORT_DEBUG"):
             raise
         outcome = Outcome(name=name, error=ReadError(name, "internal", detail=f"{type(exc).__name__}: {exc}"[:200]))
-    return attrs.evolve(outcome, seconds=time.perf_counter() - start)
+    return attrs.evolve(outcome, seconds=time.perf_counter() - start, line=line)
 
 
 def _seconds(value: float | None) -> str:
     return "" if value is None else f"{value:g}"
 
 
-def _check(name: str, options: Options, data: bytes | None) -> Outcome:
+def _check(name: str, options: Options, data: bytes | None, line: int) -> Outcome:
     if data is None and os.path.isdir(name):
         raise ReadError(name, "no-reports", suffixes=" ".join(SUFFIXES))
     raw = read_file(name, name) if data is None else data
-    if options.json_only and sniff(raw, name) != JSON:
-        raise ReadError(name, "not-json", detail=("validate 只接受JSON实例，请用 check",
-                                                  "validate takes JSON instances; use check"))
-    reading = read_bytes(raw, name=name, ocr=options.ocr)
+    if line:
+        reading = read_record(raw, name=name, line=line)
+    else:
+        if options.json_only and sniff(raw, name) != JSON:
+            raise ReadError(name, "not-json", detail=("validate 只接受JSON实例，请用 check",
+                                                      "validate takes JSON instances; use check"))
+        reading = read_bytes(raw, name=name, ocr=options.ocr)
     result = _validator(options).run(reading.instance, options.edition, source_map=reading.source_map,
                                      observations=reading.observations)
     report = reading.instance.get("report") if isinstance(reading.instance, dict) else None
@@ -251,7 +264,8 @@ def check_many(
     jobs: int | None = None,
     executor: cf.Executor | None = None,
     options: Options | None = None,
-    stdin: bytes | None = None,
+    stdin: bytes | BinaryIO | None = None,
+    stdin_name: str = "-",
     lang: str = "zh",
     edition: str | None = None,
     blanks_as_zero: bool = False,
@@ -261,29 +275,84 @@ def check_many(
     """Check every input, yielding one :class:`Outcome` per input in input order.
 
     ``paths`` are files (use :func:`expand` for directories and patterns); the input
-    ``-`` is ``stdin`` (bytes). ``jobs`` defaults to the machine's cores; ``executor``
-    overrides it with any :class:`concurrent.futures.Executor` (not shut down here).
-    ``options`` (or the keyword arguments) say how each document is checked. Closing
-    the iterator early cancels the work not yet started.
+    ``-`` is ``stdin`` (bytes, or a binary file read as it is needed). A JSON Lines
+    stream (``.jsonl``/``.ndjson``; for ``-``, when ``stdin_name`` has such a suffix)
+    gives one outcome per record, named ``stream.jsonl:LINE``, and is read a line at a
+    time. ``jobs`` defaults to the machine's cores; ``executor`` overrides it with any
+    :class:`concurrent.futures.Executor` (not shut down here). ``options`` (or the
+    keyword arguments) say how each document is checked. Closing the iterator early
+    cancels the work not yet started.
     """
     opts = options or Options(lang=lang, edition=edition, blanks_as_zero=blanks_as_zero, timeout=timeout,
                               keep_reading=keep_reading)
-    items = list(paths)
+    names = list(paths)
+    items = _items(names, stdin, stdin_name)
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if executor is None and (workers <= 1 or len(items) <= 1):
-        for i, name in enumerate(items):
-            yield _indexed(check_one(name, opts, stdin if name == "-" else None), i)
+    single = len(names) <= 1 and not any(_streamed(n, stdin_name) for n in names)
+    if executor is None and (workers <= 1 or single):
+        for i, (name, data, line) in enumerate(items):
+            yield _indexed(_one(name, opts, data, line), i)
         return
     own = executor is None
     pool = executor or cf.ProcessPoolExecutor(max_workers=workers, initializer=warm)
     stuck: list[bool] = []
     try:
-        yield from _ordered(pool, items, opts, stdin, window=4 * max(workers, 1) if own else 64, stuck=stuck)
+        yield from _ordered(pool, items, opts, window=4 * max(workers, 1) if own else 64, stuck=stuck)
     finally:
         if own:
             if stuck and isinstance(pool, cf.ProcessPoolExecutor):
                 terminate(pool)
             pool.shutdown(wait=not stuck, cancel_futures=True)
+
+
+#: One thing to check: its name, its bytes if already read (None: read the file), and
+#: its line in a JSON Lines stream (0: a whole file). A record that cannot be used has
+#: its error instead of bytes.
+_Item = tuple[str, "bytes | ReadError | None", int]
+
+
+def _streamed(name: str, stdin_name: str) -> bool:
+    return is_stream(stdin_name if name == "-" else name)
+
+
+def _items(names: list[str], stdin: bytes | BinaryIO | None, stdin_name: str) -> Iterator[_Item]:
+    """The inputs, with each JSON Lines stream opened and read a record at a time."""
+    for name in names:
+        if not _streamed(name, stdin_name):
+            if name != "-":
+                yield name, None, 0
+            elif stdin is None or isinstance(stdin, bytes):
+                yield name, stdin, 0
+            else:
+                yield name, stdin.read(), 0
+            continue
+        shown = stdin_name if name == "-" else name
+        if name == "-":
+            handle: BinaryIO = io.BytesIO(stdin) if isinstance(stdin, bytes) else (stdin or io.BytesIO())
+            yield from _records(handle, shown)
+            continue
+        try:
+            handle = open(name, "rb")  # noqa: SIM115 - closed below, after the last record
+        except OSError:
+            yield name, None, 0  # checking it as a file says why it cannot be read
+            continue
+        with handle:
+            yield from _records(handle, shown)
+
+
+def _records(handle: BinaryIO, shown: str) -> Iterator[_Item]:
+    try:
+        for record in records(handle, shown, max_bytes=MAX_BYTES):
+            name = record_name(shown, record.line)
+            yield name, record.error if record.error is not None else record.data, record.line
+    except OSError as error:  # the stream broke off (a disk error, a closed pipe)
+        yield shown, ReadError(shown, "unreadable", detail=error.strerror or str(error)), 0
+
+
+def _one(name: str, opts: Options, data: bytes | ReadError | None, line: int) -> Outcome:
+    if isinstance(data, ReadError):
+        return Outcome(name=name, error=data, line=line)
+    return check_one(name, opts, data, line)
 
 
 def terminate(pool: cf.ProcessPoolExecutor) -> None:
@@ -297,29 +366,40 @@ def _indexed(outcome: Outcome, index: int) -> Outcome:
     return attrs.evolve(outcome, index=index)
 
 
-def _ordered(pool: cf.Executor, items: list[str], opts: Options, stdin: bytes | None,
-             window: int, stuck: list[bool]) -> Iterator[Outcome]:
-    """Submit at most ``window`` ahead and yield in input order."""
+def _done(outcome: Outcome) -> cf.Future[Outcome]:
+    future: cf.Future[Outcome] = cf.Future()
+    future.set_result(outcome)
+    return future
+
+
+def _ordered(pool: cf.Executor, items: Iterator[_Item], opts: Options, window: int,
+             stuck: list[bool]) -> Iterator[Outcome]:
+    """Submit at most ``window`` ahead (taking inputs only as they are needed) and yield
+    in input order."""
     pending: collections.deque[tuple[int, str, cf.Future[Outcome], float]] = collections.deque()
     submitted = 0
 
-    def submit() -> None:
+    def submit() -> bool:
         nonlocal submitted
-        name = items[submitted]
-        data = stdin if name == "-" else None
-        pending.append((submitted, name, pool.submit(check_one, name, opts, data), time.monotonic()))
+        item = next(items, None)
+        if item is None:
+            return False
+        name, data, line = item
+        future = _done(_one(name, opts, data, line)) if isinstance(data, ReadError) else \
+            pool.submit(check_one, name, opts, data, line)
+        pending.append((submitted, name, future, time.monotonic()))
         submitted += 1
+        return True
 
-    while submitted < len(items) and len(pending) < window:
-        submit()
+    while len(pending) < window and submit():
+        pass
     try:
         while pending:
             index, name, future, started = pending.popleft()
             outcome = _wait(future, name, opts.timeout, started)
             if not future.done():
                 stuck.append(True)
-            if submitted < len(items):
-                submit()
+            submit()
             yield _indexed(outcome, index)
     finally:
         for _, _, future, _ in pending:

@@ -21,7 +21,7 @@ import sys
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 import attrs
 
@@ -29,9 +29,10 @@ from govreport import batch
 from govreport.api import check_reading, read
 from govreport.contract import catalogue, deadlines, schemas
 from govreport.findings import Result
-from govreport.sources import JSON, read_file, read_source, sniff
+from govreport.sources import JSON, MAX_BYTES, read_file, read_source, sniff
 from govreport.sources import limits
 from govreport.sources.errors import ReadError
+from govreport.sources.jsonlines import is_stream, records
 from govreport.validation.collection import Years
 from govreport.validation.settings import parse_date, parse_month_day
 from govreport.version import __version__
@@ -105,8 +106,9 @@ def _add_output_options(p: argparse.ArgumentParser, findings: bool = False) -> N
 
 def _add_validation_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("files", nargs="*", metavar="PATH",
-                   help="文件、目录（递归查找受支持的文件）、通配符，或 - 表示标准输入 / files, directories (walked for "
-                        "supported files), glob patterns, or - for standard input")
+                   help="文件、目录（递归查找受支持的文件）、通配符、JSON Lines 流（.jsonl，每行一份实例），或 - 表示"
+                        "标准输入 / files, directories (walked for supported files), glob patterns, JSON Lines "
+                        "streams (.jsonl, one instance per line), or - for standard input")
     p.add_argument("--edition", choices=schemas.EDITIONS,
                    help="按指定格式版本校验 / validate against this edition (default: the instance's own, else inferred)")
     p.add_argument("--blanks-as-zero", action="store_true",
@@ -121,8 +123,9 @@ def _add_validation_options(p: argparse.ArgumentParser) -> None:
                    help="不报告这些规则（同上）/ do not report these rules (same syntax)")
     p.add_argument("--files-from", metavar="FILE", help="从文件（- 为标准输入）读取路径，每行一个 / read paths from FILE "
                                                          "(- for stdin), one per line")
-    p.add_argument("--stdin-name", default="-", metavar="NAME", help="标准输入文档的名称 / name of the document read "
-                                                                    "from standard input (default -)")
+    p.add_argument("--stdin-name", default="-", metavar="NAME", help="标准输入文档的名称；以 .jsonl 结尾时按 JSON "
+                   "Lines 流读取 / name of the document read from standard input (default -); a name ending in "
+                   ".jsonl reads it as a JSON Lines stream")
     p.add_argument("--previous", action="append", default=[], metavar="PATH",
                    help="上年度报告（文件或目录），只用于跨年度核对，不单独输出 / last year's reports (files or "
                         "directories), used for the year-over-year check only, not reported themselves")
@@ -392,7 +395,7 @@ def _inputs(args: argparse.Namespace) -> list[str]:
 class _Progress:
     """``[ 12/340] 3 个无法使用 · 5.2 个/秒`` on one line of a terminal's stderr."""
 
-    def __init__(self, total: int, lang: str, stream: TextIO | None) -> None:
+    def __init__(self, total: int | None, lang: str, stream: TextIO | None) -> None:
         self.total, self.lang, self.stream = total, lang, stream
         self.done = self.errors = self.unusable = 0
         self.start = time.monotonic()
@@ -404,11 +407,12 @@ class _Progress:
         self.unusable += outcome.error is not None
         self.errors += outcome.result is not None and not outcome.result.valid
         rate = self.done / max(time.monotonic() - self.start, 1e-6)
-        width = len(str(self.total))
+        total = "?" if self.total is None else str(self.total)  # a stream on standard input
+        width = len(total)
         if self.lang == "zh":
-            text = f"[{self.done:>{width}}/{self.total}] 有错误 {self.errors} · 无法使用 {self.unusable} · {rate:.1f} 个/秒"
+            text = f"[{self.done:>{width}}/{total}] 有错误 {self.errors} · 无法使用 {self.unusable} · {rate:.1f} 个/秒"
         else:
-            text = f"[{self.done:>{width}}/{self.total}] {self.errors} with errors · {self.unusable} unusable · {rate:.1f}/s"
+            text = f"[{self.done:>{width}}/{total}] {self.errors} with errors · {self.unusable} unusable · {rate:.1f}/s"
         self.stream.write("\r\033[K" + text)
         self.stream.flush()
 
@@ -416,6 +420,24 @@ class _Progress:
         if self.stream is not None:
             self.stream.write("\r\033[K")
             self.stream.flush()
+
+
+def _count(names: list[str], stdin_name: str) -> int | None:
+    """How many reports the inputs hold (a JSON Lines stream: its records), for the
+    progress line; None when a stream comes on standard input."""
+    total = 0
+    for name in names:
+        if not is_stream(stdin_name if name == "-" else name):
+            total += 1
+            continue
+        if name == "-":
+            return None
+        try:
+            with open(name, "rb") as handle:
+                total += sum(1 for _ in records(handle, name, max_bytes=MAX_BYTES))
+        except OSError:
+            total += 1
+    return total
 
 
 def _batch_options(args: argparse.Namespace, *, json_only: bool) -> batch.Options:
@@ -427,24 +449,29 @@ def _batch_options(args: argparse.Namespace, *, json_only: bool) -> batch.Option
 
 def _check(args: argparse.Namespace, out: TextIO, json_only: bool) -> int:
     names = _inputs(args)
-    stdin = None
+    stdin: bytes | BinaryIO | None = None
     if "-" in names:
-        stdin = sys.stdin.buffer.read()
+        # A JSON Lines stream on standard input is read a record at a time, as it comes.
+        stdin = sys.stdin.buffer if is_stream(args.stdin_name) else sys.stdin.buffer.read()
     colour = _use_colour(args.color, out)
     keep = _rule_filter(args.select, args.ignore)
     options = _batch_options(args, json_only=json_only)
     shown_name = {"-": args.stdin_name}
-    progress = _Progress(len(names), args.lang, sys.stderr if (
-        len(names) > 1 and not args.no_progress and args.format != "json" and sys.stderr.isatty()) else None)
+    several = len(names) > 1 or any(is_stream(args.stdin_name if n == "-" else n) for n in names)
+    shown = several and not args.no_progress and args.format != "json" and sys.stderr.isatty()
+    progress = _Progress(_count(names, args.stdin_name) if shown else 0, args.lang, sys.stderr if shown else None)
     tally = batch.Tally()
-    outcomes: list[batch.Outcome] = []
+    # What X-YEAR needs once the run is complete: each report's small profile, not its
+    # findings, so that memory stays flat however many reports a run checks.
+    profiles: list[batch.Outcome] = []
     sarif: list[tuple[str, Result | ReadError | None]] = []
     start = time.monotonic()
     worst = EXIT_OK
     try:
         previous = list(batch.check_many(batch.expand(args.previous), jobs=args.jobs,
                                          options=attrs.evolve(options, previous=True))) if args.previous else []
-        for outcome in batch.check_many(names, jobs=args.jobs, options=options, stdin=stdin):
+        for outcome in batch.check_many(names, jobs=args.jobs, options=options, stdin=stdin,
+                                        stdin_name=args.stdin_name):
             outcome = _filtered(attrs.evolve(outcome, name=shown_name.get(outcome.name, outcome.name)), keep)
             progress.clear()
             if args.format == "sarif":
@@ -453,7 +480,8 @@ def _check(args: argparse.Namespace, out: TextIO, json_only: bool) -> int:
                 _emit(out, outcome, args, colour)
             progress.update(outcome)
             tally.add(outcome)
-            outcomes.append(attrs.evolve(outcome, reading=None))
+            if outcome.profile is not None:
+                profiles.append(batch.Outcome(name=outcome.name, profile=outcome.profile))
             if outcome.error is not None:
                 worst = max(worst, EXIT_OK if args.ignore_unusable else EXIT_UNUSABLE)
             elif outcome.result is not None and not outcome.result.valid:
@@ -462,8 +490,8 @@ def _check(args: argparse.Namespace, out: TextIO, json_only: bool) -> int:
         tally.interrupted = True
     progress.clear()
     years = None
-    if len(outcomes) + len(previous) > 1 and (keep is None or keep("X-YEAR")):
-        years = batch.years(outcomes, previous, lang=args.lang)
+    if tally.files + len(previous) > 1 and (keep is None or keep("X-YEAR")):
+        years = batch.years(profiles, previous, lang=args.lang)
         if args.format == "sarif":
             sarif += [(name, Result(edition="", findings=found)) for name, found in years.findings.items()]
         else:
@@ -472,7 +500,7 @@ def _check(args: argparse.Namespace, out: TextIO, json_only: bool) -> int:
         out.write(json_writer.dumps(sarif_writer.log([(n, r) for n, r in sarif if r is not None], lang=args.lang),
                                     indent=2) + "\n")
     tally.seconds = time.monotonic() - start
-    if (len(names) > 1 or args.previous) and args.format == "text":
+    if (tally.files > 1 or args.previous) and args.format == "text":
         out.write(text_writer.format_summary(tally, years, lang=args.lang, color=colour) + "\n")
     if tally.interrupted:
         return EXIT_INTERRUPTED
@@ -495,8 +523,9 @@ def _emit(out: TextIO, outcome: batch.Outcome, args: argparse.Namespace, colour:
         obj = {"file": obj.pop("file"), "agency": outcome.agency, "year": outcome.year, **obj}
         out.write(json_writer.dumps(obj) + "\n")
     elif args.format == "lines":
-        out.writelines(line + "\n" for line in text_writer.format_lines(name, outcome.result.findings, lang=args.lang, errors_only=args.errors_only,
-                                             verbose=args.verbose))
+        out.writelines(line + "\n" for line in text_writer.format_lines(
+            name, outcome.result.findings, lang=args.lang, errors_only=args.errors_only, verbose=args.verbose,
+            located_in=outcome.file))
     else:
         out.write(text_writer.format_result(name, outcome.result, lang=args.lang, color=colour, verbose=args.verbose,
                                             agency=outcome.agency, year=outcome.year,
@@ -743,7 +772,8 @@ def _check_html(args: argparse.Namespace, out: TextIO) -> int:
             return EXIT_UNUSABLE
     names = _inputs(args)
     stdin = sys.stdin.buffer.read() if "-" in names else None
-    directory = len(names) > 1 or os.path.isdir(args.output) or args.output.endswith(("/", os.sep))
+    several = len(names) > 1 or any(is_stream(args.stdin_name if n == "-" else n) for n in names)
+    directory = several or os.path.isdir(args.output) or args.output.endswith(("/", os.sep))
     if directory:
         try:
             os.makedirs(args.output, exist_ok=True)
@@ -757,7 +787,8 @@ def _check_html(args: argparse.Namespace, out: TextIO) -> int:
     entries: list[report_html.Entry] = []
     taken: set[str] = set()
     try:
-        for outcome in batch.check_many(names, jobs=args.jobs, options=options, stdin=stdin):
+        for outcome in batch.check_many(names, jobs=args.jobs, options=options, stdin=stdin,
+                                        stdin_name=args.stdin_name):
             outcome = _filtered(outcome, keep)
             name = args.stdin_name if outcome.name == "-" else outcome.name
             if outcome.error is not None:

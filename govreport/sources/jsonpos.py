@@ -31,14 +31,15 @@ _LITERALS = ("true", "false", "null")
 
 
 class _Parser:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, first_line: int = 1) -> None:
         self.text = text
         self.line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
+        self.shift = first_line - 1
         self.found: dict[str, Location] = {}
 
     def location(self, pos: int) -> Location:
         line = bisect.bisect_right(self.line_starts, pos)
-        return Location(line=line, column=pos - self.line_starts[line - 1] + 1)
+        return Location(line=line + self.shift, column=pos - self.line_starts[line - 1] + 1)
 
     def skip(self, pos: int) -> int:
         m = _WS.match(self.text, pos)
@@ -97,13 +98,14 @@ class _Parser:
             pos += 1
 
 
-def positions(text: str) -> dict[str, Location]:
-    """JSON Pointer → where the value starts, for a text ``json.loads`` accepts.
+def positions(text: str, first_line: int = 1) -> dict[str, Location]:
+    """JSON Pointer → where the value starts, for a text ``json.loads`` accepts
+    (``first_line``: the line the text starts on, for a record of a JSON Lines stream).
 
     Returns an empty mapping if the text cannot be walked (positions are a help, never
     a reason to refuse an instance that the standard parser read).
     """
-    parser = _Parser(text)
+    parser = _Parser(text, first_line)
     try:
         parser.value(0, "")
     except (ValueError, IndexError, RecursionError):
@@ -119,15 +121,17 @@ class SourceMap(Mapping[str, Provenance]):
     the text, so it travels to and from worker processes without the walk.
     """
 
-    __slots__ = ("_text", "_found")
+    __slots__ = ("_text", "_first_line", "_found")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, first_line: int = 1) -> None:
         self._text = text
+        self._first_line = first_line
         self._found: dict[str, Provenance] | None = None
 
     def _map(self) -> dict[str, Provenance]:
         if self._found is None:
-            self._found = {ptr: Provenance(location=loc) for ptr, loc in positions(self._text).items()}
+            self._found = {ptr: Provenance(location=loc)
+                           for ptr, loc in positions(self._text, self._first_line).items()}
         return self._found
 
     def __getitem__(self, ptr: str) -> Provenance:
@@ -146,5 +150,5 @@ class SourceMap(Mapping[str, Provenance]):
         state = "not walked yet" if self._found is None else f"{len(self._found)} values"
         return f"SourceMap({state})"
 
-    def __reduce__(self) -> tuple[type[SourceMap], tuple[str]]:
-        return (SourceMap, (self._text,))
+    def __reduce__(self) -> tuple[type[SourceMap], tuple[str, int]]:
+        return (SourceMap, (self._text, self._first_line))

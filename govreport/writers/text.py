@@ -95,12 +95,14 @@ def format_result(
 
 
 def format_lines(file: str, findings: Iterable[Finding], *, lang: str = "zh", errors_only: bool = False,
-                 verbose: bool = False) -> list[str]:
+                 verbose: bool = False, located_in: str | None = None) -> list[str]:
     """One line per finding, ``file:line:col: RULE severity message`` (as linters print).
 
     ``:line:col`` is given when the finding's location has a line and column in the
     file itself (text, Markdown, HTML source, JSON); for a PDF page or a table cell the
-    place follows the message in brackets.
+    place follows the message in brackets. ``located_in`` is the file those lines are
+    in when it is not ``file`` (a record ``corpus.jsonl:17`` has its places in
+    ``corpus.jsonl``: ``corpus.jsonl:17:5:``).
     """
     out = []
     for f in findings:
@@ -112,13 +114,15 @@ def format_lines(file: str, findings: Iterable[Finding], *, lang: str = "zh", er
         loc = f.location
         where = ""
         extra = ""
+        shown = file
         if loc is not None:
             if loc.line is not None and loc.page is None and loc.row is None:
                 where = f":{loc.line}:{loc.column or 1}"
+                shown = located_in or file
             else:
                 extra = f" [{loc.describe(lang)}]"
         message = f.message.replace("\n", " ")
-        out.append(f"{file}{where}: {f.rule} {f.severity.value} {f.pointer or '/'} {message}{extra}")
+        out.append(f"{shown}{where}: {f.rule} {f.severity.value} {f.pointer or '/'} {message}{extra}")
     return out
 
 
