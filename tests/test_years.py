@@ -150,3 +150,19 @@ def test_one_broken_column_gives_exactly_its_findings(pair: Any) -> None:
     assert sorted(f.pointer for f in years.findings["r1.json"]) == sorted(pointers)
     for f in years.findings["r1.json"]:
         assert f.actual == f.expected + 1
+
+
+def test_a_profile_keeps_the_compared_cells_as_a_mapping_that_pickles() -> None:
+    import pickle
+
+    from govreport.validation.collection import profile
+
+    instance = {"edition": "2021", "report": {"agency": "某某区人民政府", "year": 2021},
+                "requests": {"carried_over": {"total": 3, "natural_person": 0}, "carried_forward": {"total": 2}}}
+    cells = profile("x.json", instance, "2021").cells
+    expected = {"/requests/carried_over/total": 3, "/requests/carried_over/natural_person": 0,
+                "/requests/carried_forward/total": 2}
+    assert dict(cells) == expected and cells == expected and len(cells) == 3
+    assert cells.get("/requests/carried_forward/natural_person") is None
+    assert "/requests/carried_over/natural_person" in cells  # a 0 is a value, not an absence
+    assert pickle.loads(pickle.dumps(cells)) == expected

@@ -31,7 +31,8 @@ it is counted (:attr:`Years.unmatched`), never silently passed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+import sys
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from attrs import define, field
@@ -76,6 +77,42 @@ def _pointers() -> tuple[str, ...]:
 
 
 _POINTERS = _pointers()
+_SLOT = {ptr: i for i, ptr in enumerate(_POINTERS)}
+
+
+class _Cells(Mapping[str, Any]):
+    """The compared cells of one report, as one tuple in the order of ``_POINTERS``
+    (None: absent). A run keeps every report's profile until it ends; a tuple is a
+    fraction of a dict's memory, which is what keeps a 100,000-report run small."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: tuple[Any, ...]) -> None:
+        self._values = values
+
+    def __getitem__(self, ptr: str) -> Any:
+        value = self._values[_SLOT[ptr]] if ptr in _SLOT else None
+        if value is None:
+            raise KeyError(ptr)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return (ptr for ptr, value in zip(_POINTERS, self._values) if value is not None)
+
+    def __len__(self) -> int:
+        return sum(value is not None for value in self._values)
+
+    def __eq__(self, other: object) -> bool:
+        return dict(self) == other if isinstance(other, Mapping) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._values)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+    def __reduce__(self) -> tuple[type[_Cells], tuple[tuple[Any, ...]]]:
+        return (_Cells, (self._values,))
 
 
 def _get(instance: Mapping[str, Any], ptr: str) -> Any:
@@ -104,18 +141,15 @@ def profile(name: str, instance: Any, edition: str, source_map: Mapping[str, Pro
     agency = report.get("agency") if isinstance(report.get("agency"), str) else None
     stated = report.get("year")
     year = stated if isinstance(stated, int) and not isinstance(stated, bool) else None
-    cells = {}
-    for ptr in _POINTERS:
-        value = _count(_get(instance, ptr))
-        if value is not None:
-            cells[ptr] = value
+    cells = _Cells(tuple(_count(_get(instance, ptr)) for ptr in _POINTERS))
     where = {}
     for ptr in cells:
         prov = (source_map or {}).get(ptr)
         if prov is not None:
             where[ptr] = prov.location
-    return Profile(name=name, agency=agency, year=year, edition=edition, cells=cells, locations=where,
-                   previous=previous)
+    # the same agency is named by many reports of a run: keep one copy of the name
+    return Profile(name=name, agency=sys.intern(agency) if agency is not None else None, year=year,
+                   edition=edition, cells=cells, locations=where, previous=previous)
 
 
 _DROP = re.compile(r"[\s()（）〔〕\[\]【】\"“”'‘’·•]")
