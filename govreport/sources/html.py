@@ -1,8 +1,10 @@
 """HTML pages: text blocks become :class:`Line`\\ s, ``<table>`` grids become :class:`Table`\\ s.
 
-Built on the standard library's :mod:`html.parser` (no lxml/bs4 in the core) as one
-streaming pass, so the cost is linear in the size of the page. The parser does not
-build a DOM; it keeps only what the output needs:
+Read as one streaming pass, so the cost is linear in the size of the page: by
+:mod:`govreport.sources.html_scan` when the markup is clean (nearly every real page),
+else by the standard library's :mod:`html.parser` (no lxml/bs4 in the core). Both hand
+the same tokens to the same builder, so the result does not depend on which one read
+the page. The builder does not make a DOM; it keeps only what the output needs:
 
 * a *container* (the page itself, or the table cell being read) that collects the
   finished blocks and the text of the block being read;

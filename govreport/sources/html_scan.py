@@ -22,7 +22,7 @@ Clean means:
 
 * start tags ``<name attr="v" attr='v' attr=v attr>`` (name: ASCII letters, digits,
   ``-:_.``; ASCII whitespace between attributes; unquoted values without quotes,
-  ``=<>`̀`` or whitespace); end tags ``</name>``;
+  ``=``, ``<``, ``>``, backquotes or whitespace); end tags ``</name>``;
 * comments ``<!-- ... -->`` without ``--`` inside, ``<!DOCTYPE ...>``, ``<?...>``,
   Word's ``<![if ...]>`` / ``<![endif]>``;
 * entities ``&name;`` and ``&#digits;``/``&#xhex;`` (the ``;`` may be missing when
@@ -39,7 +39,7 @@ from collections.abc import Collection
 from html import unescape
 from typing import Protocol
 
-__all__ = ["Sink", "scan"]
+__all__ = ["Attrs", "Sink", "scan"]
 
 Attrs = list[tuple[str, "str | None"]]
 
