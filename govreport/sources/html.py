@@ -1,8 +1,10 @@
 """HTML pages: text blocks become :class:`Line`\\ s, ``<table>`` grids become :class:`Table`\\ s.
 
-Built on the standard library's :mod:`html.parser` (no lxml/bs4 in the core) as one
-streaming pass, so the cost is linear in the size of the page. The parser does not
-build a DOM; it keeps only what the output needs:
+Read as one streaming pass, so the cost is linear in the size of the page: by
+:mod:`govreport.sources.html_scan` when the markup is clean (nearly every real page),
+else by the standard library's :mod:`html.parser` (no lxml/bs4 in the core). Both hand
+the same tokens to the same builder, so the result does not depend on which one read
+the page. The builder does not make a DOM; it keeps only what the output needs:
 
 * a *container* (the page itself, or the table cell being read) that collects the
   finished blocks and the text of the block being read;
@@ -50,12 +52,15 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from bisect import bisect_left
+from collections.abc import Callable
 from html.parser import HTMLParser
 
 from govreport.location import Location
 from govreport.sources.document import Cell, Document, Line, Table
 from govreport.sources.encoding import decode
 from govreport.sources.errors import ReadError
+from govreport.sources.html_scan import Attrs, scan
 from govreport.sources.grid import (
     MAX_COLUMN_SPAN,
     MAX_ROW_SPAN,
@@ -72,6 +77,7 @@ MAX_COLSPAN = MAX_COLUMN_SPAN
 MAX_ROWSPAN = MAX_ROW_SPAN
 
 _WS = re.compile(r"[ \t\n\r\f\v\xa0]+")
+_NEWLINE = re.compile("\n")
 _NON_WS = re.compile(r"[^ \t\n\r\f\v\xa0]")
 _SPAN = re.compile(r"\s*\+?(\d+)")
 
@@ -225,9 +231,23 @@ def _grid(rows: list[list[_CellState]], max_cells: int = MAX_GRID_CELLS) -> list
     return expand(spans, rows=count, max_cells=max_cells)
 
 
-class _Parser(HTMLParser):
-    def __init__(self, name: str = "<html>", limits: Limits | None = None) -> None:
-        super().__init__(convert_charrefs=False)
+#: The tags whose attributes :class:`_Builder` reads (the fast path parses no others').
+_ATTRIBUTES = frozenset(("td", "th", "meta", "img"))
+#: The tags :meth:`_Builder.handle_starttag` and ``handle_endtag`` act on; any other tag
+#: only ends ``<head>`` (when it starts), so the fast path passes it on only there.
+_ACTIVE = _BLOCK | _SKIP | _ATTRIBUTES | {"title", "head"}
+
+
+class _Builder:
+    """The page built from its tokens, as :class:`html.parser.HTMLParser` hands them.
+
+    ``pos`` says where the current token starts: ``(line, column)``, the line from 1
+    and the column from 0, as :meth:`~html.parser.HTMLParser.getpos` does. It is asked
+    only when a position is needed (the start of a line's text, of a table, of a cell).
+    """
+
+    def __init__(self, name: str, limits: Limits | None, pos: Callable[[], tuple[int, int]]) -> None:
+        self._pos = pos
         self.name = name
         self.max_cells = (limits or Limits()).grid_cells
         self.opened = 0  # tables opened so far, for messages
@@ -261,7 +281,7 @@ class _Parser(HTMLParser):
                 return
             self._in_head = False  # text in <head> means the head ended (browsers agree)
         if self._pre and "\n" in data:
-            line, offset = self.getpos()
+            line, offset = self._pos()
             for number, part in enumerate(data.split("\n")):
                 if number:
                     self._container().flush()
@@ -269,10 +289,10 @@ class _Parser(HTMLParser):
                 self._append(part, line, offset)
                 offset += len(part)
             return
-        line, offset = self.getpos()
-        self._append(data, line, offset)
+        self._append(data)
 
-    def _append(self, data: str, line: int, offset: int) -> None:
+    def _append(self, data: str, line: int = 0, offset: int = 0) -> None:
+        """Add text at ``line``/``offset`` (0: where the current token starts)."""
         container = self._container()
         if not container.column:
             found = _NON_WS.search(data)
@@ -280,6 +300,8 @@ class _Parser(HTMLParser):
                 if container.pieces or data:
                     container.pieces.append(data)
                 return
+            if not line:
+                line, offset = self._pos()
             start = found.start()
             newlines = data.count("\n", 0, start)
             if newlines:
@@ -303,7 +325,7 @@ class _Parser(HTMLParser):
         parent.flush()
         if self.tables:
             self.tables[-1].nested = True
-        line, offset = self.getpos()
+        line, offset = self._pos()
         self.opened += 1
         self.tables.append(_TableState(parent, line, offset + 1, self.opened))
 
@@ -332,7 +354,7 @@ class _Parser(HTMLParser):
         if not table.row_open:
             table.open_row()
         values = dict(attrs)
-        line, offset = self.getpos()
+        line, offset = self._pos()
         cell = _CellState(
             _span(values.get("colspan"), low=1, high=MAX_COLSPAN),
             _span(values.get("rowspan"), low=0, high=MAX_ROWSPAN),
@@ -342,7 +364,7 @@ class _Parser(HTMLParser):
         table.rows[-1].append(cell)
         table.cell = cell
 
-    # -- parser callbacks ------------------------------------------------------------
+    # -- tokens --------------------------------------------------------------------
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self._cdata_skip is not None:
@@ -437,24 +459,6 @@ class _Parser(HTMLParser):
             if tag == "pre" and self._pre:
                 self._pre -= 1
 
-    def handle_data(self, data: str) -> None:
-        self._text(data)
-
-    def handle_entityref(self, name: str) -> None:
-        self._text(html_lib.unescape(f"&{name};"))
-
-    def handle_charref(self, name: str) -> None:
-        self._text(html_lib.unescape(f"&#{name};"))
-
-    def parse_marked_section(self, i: int, report: bool = True) -> int:
-        # ``<![if !supportLists]>`` (Word HTML) is understood by the stdlib; anything
-        # else it rejects with an AssertionError. Browsers treat it as a bogus comment.
-        try:
-            return super().parse_marked_section(i, report)
-        except AssertionError:
-            end = self.rawdata.find(">", i + 3)
-            return -1 if end < 0 else end + 1
-
     # -- head ------------------------------------------------------------------------
 
     def _end_title(self) -> None:
@@ -480,7 +484,7 @@ class _Parser(HTMLParser):
     # -- end -------------------------------------------------------------------------
 
     def finish(self) -> tuple[Line | Table, ...]:
-        self.close()
+        """End the page: close what is open; the blocks (``images`` is set too)."""
         if self._title_pieces is not None:
             self._end_title()
         while self.tables:
@@ -488,6 +492,79 @@ class _Parser(HTMLParser):
         self.root.flush()
         blocks, self.images = _materialise(self.root.blocks)
         return blocks
+
+
+class _Parser(_Builder, HTMLParser):
+    """The page read by :mod:`html.parser`: reads any markup."""
+
+    def __init__(self, name: str = "<html>", limits: Limits | None = None) -> None:
+        HTMLParser.__init__(self, convert_charrefs=False)
+        _Builder.__init__(self, name, limits, self.getpos)
+
+    def handle_data(self, data: str) -> None:
+        self._text(data)
+
+    def handle_entityref(self, name: str) -> None:
+        self._text(html_lib.unescape(f"&{name};"))
+
+    def handle_charref(self, name: str) -> None:
+        self._text(html_lib.unescape(f"&#{name};"))
+
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
+        # ``<![if !supportLists]>`` (Word HTML) is understood by the stdlib; anything
+        # else it rejects with an AssertionError. Browsers treat it as a bogus comment.
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            end = self.rawdata.find(">", i + 3)
+            return -1 if end < 0 else end + 1
+
+    def finish(self) -> tuple[Line | Table, ...]:
+        self.close()
+        return super().finish()
+
+
+class _Scanned(_Builder):
+    """The page read by :func:`~govreport.sources.html_scan.scan`: clean markup only."""
+
+    def __init__(self, text: str, name: str, limits: Limits | None) -> None:
+        super().__init__(name, limits, self._where)
+        self._source = text
+        self._at = 0  # where the current token starts
+        self._newlines: list[int] | None = None
+
+    def _where(self) -> tuple[int, int]:
+        if self._newlines is None:
+            self._newlines = [m.start() for m in _NEWLINE.finditer(self._source)]
+        before = bisect_left(self._newlines, self._at)
+        return before + 1, self._at - (self._newlines[before - 1] + 1 if before else 0)
+
+    def starttag(self, tag: str, attrs: Attrs, offset: int) -> None:
+        if tag in _ACTIVE or self._in_head:
+            self._at = offset
+            self.handle_starttag(tag, attrs)
+
+    def startendtag(self, tag: str, attrs: Attrs, offset: int) -> None:
+        if tag in _ACTIVE or self._in_head:
+            self._at = offset
+            self.handle_startendtag(tag, attrs)
+
+    def endtag(self, tag: str, offset: int) -> None:
+        if tag in _ACTIVE:
+            self._at = offset
+            self.handle_endtag(tag)
+
+    def data(self, data: str, offset: int) -> None:
+        self._at = offset
+        self._text(data)
+
+    def entityref(self, name: str, offset: int) -> None:
+        self._at = offset
+        self._text(html_lib.unescape(f"&{name};"))
+
+    def charref(self, name: str, offset: int) -> None:
+        self._at = offset
+        self._text(html_lib.unescape(f"&#{name};"))
 
 
 def _materialise(blocks: list[Line | _PendingTable | _Image]) -> tuple[tuple[Line | Table, ...], tuple[int, ...]]:
@@ -529,37 +606,52 @@ def _materialise(blocks: list[Line | _PendingTable | _Image]) -> tuple[tuple[Lin
 
 
 def parse_html(
-    text: str, name: str = "<html>", *, limits: Limits | None = None
+    text: str, name: str = "<html>", *, limits: Limits | None = None, fast: bool = True
 ) -> tuple[tuple[Line | Table, ...], str | None, dict[str, str]]:
-    """Parse decoded HTML; return ``(blocks, title, metadata)``."""
-    return _parse(_Parser(name, limits), text, name)
+    """Parse decoded HTML; return ``(blocks, title, metadata)``.
+
+    ``fast=False`` reads with :mod:`html.parser` even clean markup (the result is the
+    same; see :mod:`govreport.sources.html_scan`).
+    """
+    blocks, page = _parse(text, name, limits, fast)
+    return blocks, page.title, page.metadata
 
 
-def _parse(parser: _Parser, text: str, name: str) -> tuple[tuple[Line | Table, ...], str | None, dict[str, str]]:
+def _parse(text: str, name: str, limits: Limits | None, fast: bool) -> tuple[tuple[Line | Table, ...], _Builder]:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if fast:
+        scanned = _Scanned(text, name, limits)
+        if scan(text, scanned, _ATTRIBUTES):
+            return scanned.finish(), scanned
+    parser = _Parser(name, limits)
     try:
         parser.feed(text)
         blocks = parser.finish()
     except AssertionError as error:  # the stdlib parser's last-resort complaints
         raise ReadError(name, "corrupt", media="HTML", detail=str(error).splitlines()[0][:120]) from None
-    return blocks, parser.title, parser.metadata
+    return blocks, parser
 
 
 def read_html(
-    data: bytes, *, name: str, sha256: str, media_type: str = "text/html", limits: Limits | None = None
+    data: bytes,
+    *,
+    name: str,
+    sha256: str,
+    media_type: str = "text/html",
+    limits: Limits | None = None,
+    fast: bool = True,
 ) -> Document:
-    """Read an HTML page into a :class:`Document`."""
+    """Read an HTML page into a :class:`Document` (``fast``: as in :func:`parse_html`)."""
     text, encoding = decode(data, name, html=True)
-    parser = _Parser(name, limits)
-    blocks, title, metadata = _parse(parser, text, name)
+    blocks, page = _parse(text, name, limits, fast)
     return Document(
         blocks=blocks,
-        images=parser.images,
+        images=page.images,
         media_type=media_type,
         sha256=sha256,
         name=name,
         encoding=encoding,
-        title=title,
-        metadata=metadata,
+        title=page.title,
+        metadata=page.metadata,
     )
