@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+import threading
+import tracemalloc
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from govreport import Finding, Reading, api
+
+T = TypeVar("T")
 
 TABLE_KEYS = ("edition", "active_disclosure", "requests", "reviews")
 
@@ -44,3 +49,39 @@ def diff(a: Any, b: Any, ptr: str = "") -> list[tuple[str, Any, Any]]:
             return [(ptr, a, b)]
         return [d for i, (x, y) in enumerate(zip(a, b)) for d in diff(x, y, f"{ptr}/{i}")]
     return [] if type(a) is type(b) and a == b else [(ptr, a, b)]
+
+
+def peak_mib(fn: Callable[[], T]) -> tuple[T, float]:
+    """``fn()`` and the peak of the memory Python allocated while it ran, in MiB.
+
+    The hostile-input tests bound the memory a refused input costs (a size, not a time:
+    tests never assert timings): a grid or a bomb that was expanded shows as hundreds of
+    MiB, one that was refused as a few.
+    """
+    tracemalloc.start()
+    try:
+        value = fn()
+        return value, tracemalloc.get_traced_memory()[1] / (1 << 20)
+    finally:
+        tracemalloc.stop()
+
+
+def returns(fn: Callable[[], T], *, within: float = 120.0) -> T:
+    """``fn()``, run in a thread; fails the test if it has not returned after ``within``
+    seconds (a guard against an input that makes a reader hang, far above any normal run)."""
+    box: list[T] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            box.append(fn())
+        except BaseException as exc:  # noqa: BLE001 - handed to the test below
+            errors.append(exc)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(within)
+    assert not worker.is_alive(), f"still running after {within:g} s: the input makes it hang"
+    if errors:
+        raise errors[0]
+    return box[0]

@@ -27,6 +27,7 @@ from govreport.sources import read_document
 from govreport.sources.limits import Limits
 from govreport.writers.render import render
 from tests import hostile_inputs as h
+from tests.helpers import peak_mib, returns
 from tests.test_docx_roundtrip import to_docx
 
 pytest.importorskip("pdfplumber")
@@ -60,11 +61,13 @@ def test_html_grid_at_and_past_the_limit() -> None:
 
 def test_html_span_flood_is_cheap_and_bounded() -> None:
     """The fuzzing case (160 rows of colspan=1000 rowspan=65534) and a 90 KB diagonal."""
-    started = time.perf_counter()
-    read_document(h.html_spans(), name="spans.html")  # clamped spans on one column: small
-    error = _document_error(h.html_diagonal(2000), "diag.html")
+    def both() -> ReadError:
+        read_document(h.html_spans(), name="spans.html")  # clamped spans on one column: small
+        return _document_error(h.html_diagonal(2000), "diag.html")
+
+    error, peak = peak_mib(both)
     assert error.code == "too-many-cells"
-    assert time.perf_counter() - started < 3
+    assert peak < 128  # the diagonal's full grid would be 2000 × 2000 cells
 
 
 def test_docx_grid_at_and_past_the_limit() -> None:
@@ -77,10 +80,9 @@ def test_docx_grid_at_and_past_the_limit() -> None:
 
 
 def test_docx_grid_flood_is_refused_quickly() -> None:
-    started = time.perf_counter()
-    error = _document_error(h.docx_grid_span(2000), "grid.docx")
+    error, peak = peak_mib(lambda: _document_error(h.docx_grid_span(2000), "grid.docx"))
     assert error.code == "too-many-cells"
-    assert time.perf_counter() - started < 3
+    assert peak < 128
 
 
 # -- DOCX members -----------------------------------------------------------------------
@@ -172,9 +174,9 @@ def test_a_dense_pdf_page_costs_linear_time() -> None:
     (10,000 characters: 7 s); deduplicated in n·log n they cost about 4x."""
     seconds = []
     for lines in (25, 100):
-        started = time.perf_counter()
+        started = time.process_time()
         document = read_document(_dense_page(lines), name="dense.pdf", limits=Limits(pdf_page_objects=10_000))
-        seconds.append(time.perf_counter() - started)
+        seconds.append(time.process_time() - started)
         assert sum(len(line.text) for line in document.lines()) == 100 * lines
     assert seconds[1] < 9 * seconds[0] + 0.2, seconds
 
@@ -192,18 +194,15 @@ def test_pdf_stream_at_and_past_the_limit() -> None:
 
 def test_a_pdf_bomb_is_refused_without_inflating_it() -> None:
     data = h.pdf_flate_bomb(256 << 20)  # ~250 KB on disk; pdfminer took 9 s and 440 MB for 200 MB
-    started = time.perf_counter()
-    error = _document_error(data, "bomb.pdf")
+    error, peak = peak_mib(lambda: _document_error(data, "bomb.pdf"))
     assert error.code == "pdf-bomb" and "compression bomb" in error.one_line("en") and "压缩炸弹" in str(error)
-    assert time.perf_counter() - started < 5
+    assert peak < 64  # inflated, the stream is 256 MiB
 
 
 def test_a_long_pdf_is_refused_before_any_page_is_laid_out() -> None:
     data = h.pdf_pages(2000)
-    started = time.perf_counter()
-    error = _document_error(data, "long.pdf")
+    error = returns(lambda: _document_error(data, "long.pdf"))
     assert error.code == "too-many-pages" and "2000" in error.one_line("en")
-    assert time.perf_counter() - started < 5
 
 
 # -- text and digit splitting -------------------------------------------------------------
@@ -255,9 +254,8 @@ def test_digit_budget_at_and_past_the_limit() -> None:
 
 
 def test_many_long_digit_rows_cost_one_budget() -> None:
-    started = time.perf_counter()
-    result = check_bytes(h.text_digit_rows(40), name="digits.txt")
-    assert time.perf_counter() - started < 5  # 2.3 s with a budget per row only; ~0.4 s now
+    # one search budget for the whole document (a budget per row took ~6× as long)
+    result = returns(lambda: check_bytes(h.text_digit_rows(40), name="digits.txt"))
     assert any(f.rule == "READ-AMBIGUOUS" for f in result.findings)
 
 
@@ -371,9 +369,9 @@ def test_table3_repeated_costs_linear_time() -> None:
     seconds = []
     for copies in (50, 500):
         data = _table3_twice(copies)
-        started = time.perf_counter()
+        started = time.process_time()
         read_bytes(data, name="t3.txt")
-        seconds.append(time.perf_counter() - started)
+        seconds.append(time.process_time() - started)
     assert seconds[1] < 16 * seconds[0] + 0.5, seconds
 
 
@@ -438,12 +436,9 @@ def test_a_fifo_is_refused_at_once(tmp_path: Any) -> None:
 
     fifo = tmp_path / "pipe.txt"
     os.mkfifo(fifo)
-    started = time.perf_counter()
     with pytest.raises(ReadError) as caught:
-
-        read(fifo)
+        returns(lambda: read(fifo), within=30)  # opening a FIFO would wait for a writer forever
     assert caught.value.code == "unreadable" and "FIFO" in caught.value.one_line("en")
-    assert time.perf_counter() - started < 1
 
 
 def test_dev_zero_is_refused_at_once() -> None:

@@ -464,6 +464,7 @@ def _check(args: argparse.Namespace, out: TextIO, json_only: bool) -> int:
     # What X-YEAR needs once the run is complete: each report's small profile, not its
     # findings, so that memory stays flat however many reports a run checks.
     profiles: list[batch.Outcome] = []
+    year_over_year = keep is None or keep("X-YEAR")
     sarif: list[tuple[str, Result | ReadError | None]] = []
     start = time.monotonic()
     worst = EXIT_OK
@@ -480,7 +481,7 @@ def _check(args: argparse.Namespace, out: TextIO, json_only: bool) -> int:
                 _emit(out, outcome, args, colour)
             progress.update(outcome)
             tally.add(outcome)
-            if outcome.profile is not None:
+            if outcome.profile is not None and year_over_year:
                 profiles.append(batch.Outcome(name=outcome.name, profile=outcome.profile))
             if outcome.error is not None:
                 worst = max(worst, EXIT_OK if args.ignore_unusable else EXIT_UNUSABLE)
@@ -490,7 +491,7 @@ def _check(args: argparse.Namespace, out: TextIO, json_only: bool) -> int:
         tally.interrupted = True
     progress.clear()
     years = None
-    if tally.files + len(previous) > 1 and (keep is None or keep("X-YEAR")):
+    if tally.files + len(previous) > 1 and year_over_year:
         years = batch.years(profiles, previous, lang=args.lang)
         if args.format == "sarif":
             sarif += [(name, Result(edition="", findings=found)) for name, found in years.findings.items()]
