@@ -218,6 +218,8 @@ class _Plan:
     steps: tuple[tuple[int, _Getter, _Getter], ...]  # (total index, +1 terms, −1 terms)
     #: the indices of the failing bindings, as straight-line code (plain ints only)
     failing: Callable[[Sequence[Any]], list[int]]
+    #: for each cell index, the bindings that read it
+    touching: dict[int, tuple[int, ...]]
 
 
 def _failing_code(bindings: tuple[Binding, ...]) -> Callable[[Sequence[Any]], list[int]]:
@@ -252,7 +254,7 @@ def _plan(bindings: tuple[Binding, ...]) -> _Plan | None:
             (b.total.index, _getter([r.index for w, r in b.terms if w == 1]),
              _getter([r.index for w, r in b.terms if w == -1]))
             for b in bindings
-        ), failing=_failing_code(bindings))
+        ), failing=_failing_code(bindings), touching=_touching(bindings))
     _PLANS[id(bindings)] = (bindings, plan)
     return plan
 
@@ -271,6 +273,39 @@ def failing(bindings: tuple[Binding, ...], values: Sequence[Any]) -> list[int] |
     if set(map(type, operands)) != {int} or min(operands) < 0:  # every operand a plain int ≥ 0
         return None
     return plan.failing(values)
+
+
+def _touching(bindings: tuple[Binding, ...]) -> dict[int, tuple[int, ...]]:
+    """For each cell index, the bindings that read it (by their number)."""
+    out: dict[int, list[int]] = {}
+    for number, b in enumerate(bindings):
+        for ref in (b.total, *(r for _, r in b.terms)):
+            touched = out.setdefault(ref.index, [])
+            if not touched or touched[-1] != number:
+                touched.append(number)
+    return {index: tuple(numbers) for index, numbers in out.items()}
+
+
+def to_evaluate(bindings: tuple[Binding, ...], values: Sequence[Any]) -> list[int] | None:
+    """The bindings :func:`evaluate` must look at, in order: those reading a cell that
+    is not a plain int ≥ 0, and those that fail; every other binding holds.
+
+    :func:`failing` when every operand is a plain int ≥ 0; None when the fast plan does
+    not apply (a weight other than ±1). A blank or bad cell thus costs the bindings it
+    touches, not every binding of the report.
+    """
+    plan = _plan(bindings)
+    if plan is None:
+        return None
+    touching = plan.touching
+    bad = [i for i in touching if type(values[i]) is not int or values[i] < 0]
+    if not bad:
+        return plan.failing(values)
+    touched = {number for i in bad for number in touching[i]}
+    plain = list(values)
+    for i in bad:
+        plain[i] = 0  # stands in for the bad cell in bindings that do not read it
+    return sorted(touched.union(plan.failing(plain)))
 
 
 def _failing_reference(bindings: tuple[Binding, ...], values: Sequence[Any]) -> list[int] | None:
@@ -302,7 +337,8 @@ def evaluate(bindings: Iterable[Binding], values: Sequence[Any], *, blanks_as_ze
             out.append(Outcome(binding=b, status=status, expected=expected, actual=total_value, values=tuple(raw)))
             continue
         blanks = tuple(r for r, v in zip(refs, raw) if v is None)
-        missing = tuple(r for r, v in zip(refs, raw) if v is not None and not usable(v, r.cell_type))
+        missing = tuple(r for r, v in zip(refs, raw)
+                        if v is not None and not (type(v) is int and v >= 0) and not usable(v, r.cell_type))
         if missing and len(missing) == len(refs):
             continue  # nothing of this binding exists: the schema stage reports the absence
         if missing or (blanks and not blanks_as_zero):

@@ -22,9 +22,10 @@ from govreport.findings import Finding
 from govreport.location import Location
 from govreport.messages import Text
 from govreport.validation.context import Context, printable
+from govreport.validation.folding import Folding
 from govreport.validation.settings import DocumentSettings
 
-__all__ = ["DocumentCheck", "SECTIONS", "fold", "stated_period"]
+__all__ = ["DocumentCheck", "SECTIONS", "fold", "folded", "stated_period"]
 
 #: The six sections of a report, in order (the keys of ``sections``).
 SECTIONS = ("overview", "active_disclosure", "requests", "reviews", "problems", "other_matters")
@@ -37,19 +38,24 @@ PERIOD_SECTIONS = ("preamble", *SECTIONS)
 FEES_FROM = 2021
 
 
+def _fold_char(ch: str) -> str:
+    if ch.isspace():
+        return ""
+    return "".join(c for c in t2s(unicodedata.normalize("NFKC", ch)) if not c.isspace())
+
+
+_FOLDING = Folding(_fold_char)
+
+
 def fold(text: str) -> tuple[str, list[int]]:
     """``text`` folded for matching — NFKC (full-width digits and punctuation), Traditional
     → Simplified, whitespace dropped — and, for each folded character, its offset in ``text``."""
-    out: list[str] = []
-    where: list[int] = []
-    for i, ch in enumerate(text):
-        if ch.isspace():
-            continue
-        for c in t2s(unicodedata.normalize("NFKC", ch)):
-            if not c.isspace():
-                out.append(c)
-                where.append(i)
-    return "".join(out), where
+    return _FOLDING.text(text), list(_FOLDING.offsets(text))
+
+
+def folded(text: str) -> str:
+    """:func:`fold` without the offsets."""
+    return _FOLDING.text(text)
 
 
 # "统计期限自2021年1月1日起至2021年12月31日止", "数据统计期限为2025年1月1日至12月31日",
@@ -75,10 +81,10 @@ def stated_period(text: str) -> tuple[tuple[int, int, int], tuple[int, int, int]
     Dates are (year, month, day) as written; the end year, when left out, is the start
     year. The offsets are of ``text`` as given. None when no period is stated.
     """
-    folded, where = fold(text)
-    m = _PERIOD.search(folded)
+    m = _PERIOD.search(folded(text))
     if m is None:
         return None
+    where = _FOLDING.offsets(text)
     y1 = int(m["y1"])
     y2 = int(m["y2"]) if m["y2"] else y1
     return ((y1, int(m["m1"]), int(m["d1"])), (y2, int(m["m2"]), int(m["d2"])),
@@ -99,12 +105,12 @@ def mentions_fees(sections: Mapping[str, Any]) -> bool:
     for name, text in sections.items():
         if not isinstance(text, str):
             continue
-        folded = fold(text)[0]
-        if _FEE_NAMED.search(folded):
+        plain = folded(text)
+        if _FEE_NAMED.search(plain):
             return True
-        if name == "other_matters" and _CHARGING.search(folded):
+        if name == "other_matters" and _CHARGING.search(plain):
             return True
-        if any(_CHARGING.search(s) and _ABOUT_REQUESTS.search(s) for s in _SENTENCE.split(folded)):
+        if any(_CHARGING.search(s) and _ABOUT_REQUESTS.search(s) for s in _SENTENCE.split(plain)):
             return True
     return False
 

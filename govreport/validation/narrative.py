@@ -33,6 +33,7 @@ from govreport.location import Location
 from govreport.messages import Text
 from govreport.pointer import split_pointer
 from govreport.validation.context import Context, printable
+from govreport.validation.folding import Folding
 
 __all__ = ["NarrativeCheck", "Reading", "Statement", "statements"]
 
@@ -115,9 +116,10 @@ class _Scope:
 @define(frozen=True, slots=True)
 class _Patterns:
     number: re.Pattern[str]
-    sentence_end: frozenset[str]
-    context_end: frozenset[str]
-    clause_delimiters: frozenset[str]
+    sentence_end: re.Pattern[str]
+    context_end: re.Pattern[str]
+    clause_delimiter: re.Pattern[str]
+    last_clause_delimiter: re.Pattern[str]
     approximate: re.Pattern[str]
     branch: re.Pattern[str]
     attached: re.Pattern[str]
@@ -131,6 +133,10 @@ class _Patterns:
     both_reviews: tuple[str, ...]
     concepts: tuple[_Concept, ...]
     scopes: tuple[_Scope, ...]
+
+
+def _one_of(chars: str) -> re.Pattern[str]:
+    return re.compile("[" + "".join(re.escape(c) for c in chars) + "]")
 
 
 @functools.cache
@@ -148,9 +154,10 @@ def _patterns() -> _Patterns:
     )
     scopes = tuple(_Scope(s["id"], re.compile(s["lead"]), tuple(s["columns"])) for s in d["scopes"])
     return _Patterns(
-        number=re.compile(d["number"]), sentence_end=frozenset(d["sentence_end"]),
-        context_end=frozenset(d["context_end"]),
-        clause_delimiters=frozenset(d["clause_delimiters"]), approximate=re.compile(d["approximate_lead"]),
+        number=re.compile(d["number"]), sentence_end=_one_of(d["sentence_end"]),
+        context_end=_one_of(d["context_end"]), clause_delimiter=_one_of(d["clause_delimiters"]),
+        last_clause_delimiter=re.compile("(?s:.*)" + _one_of(d["clause_delimiters"]).pattern),
+        approximate=re.compile(d["approximate_lead"]),
         branch=re.compile(d["branch_lead"]), attached=re.compile(d["attached_lead"]),
         scope_words=re.compile(d["scope_words"]), other_year=re.compile(d["other_year_words"]),
         year=re.compile(d["year"]), request_context=re.compile(d["request_context"]),
@@ -162,27 +169,44 @@ def _patterns() -> _Patterns:
 
 # -- reading the text ---------------------------------------------------------------------------
 
+def _fold_char(ch: str) -> str:
+    return "".join(c for c in View(ch).text if c not in " \n")
+
+
+_FOLDING = Folding(_fold_char)
+#: Where the normaliser may drop pinyin left by a converter (規(guī)章): a bracket, then a
+#: Latin letter (the pinyin letters are all in Basic Latin and U+00C0–U+024F). A text
+#: without one folds character by character; one with it is read through View.
+_MAYBE_PINYIN = re.compile(r"[(（][A-Za-z\u00c0-\u024f]")
+
+
 class _Text:
     """A section's text normalised (see ``govreport.extract.normalize``) with all
-    whitespace removed, and the original offset of every character."""
+    whitespace removed, and the original offset of every character (computed when a
+    figure is quoted)."""
 
-    __slots__ = ("offsets", "original", "text")
+    __slots__ = ("_offsets", "original", "text")
 
     def __init__(self, original: str) -> None:
-        view = View(original)
-        chars: list[str] = []
-        offsets: list[int] = []
-        for ch, at in zip(view.text, view.offsets):
-            if ch in " \n":
-                continue
-            chars.append(ch)
-            offsets.append(at)
         self.original = original
-        self.text = "".join(chars)
-        self.offsets = offsets
+        self._offsets: Sequence[int] | None = None
+        if _MAYBE_PINYIN.search(original):
+            view = View(original)
+            kept = [(ch, at) for ch, at in zip(view.text, view.offsets) if ch not in " \n"]
+            self.text = "".join(ch for ch, _ in kept)
+            self._offsets = tuple(at for _, at in kept)
+        else:
+            self.text = _FOLDING.text(original)
+
+    @property
+    def offsets(self) -> Sequence[int]:
+        if self._offsets is None:
+            self._offsets = _FOLDING.offsets(self.original)
+        return self._offsets
 
     def source(self, index: int) -> int:
-        return self.offsets[index] if index < len(self.offsets) else len(self.original)
+        offsets = self.offsets
+        return offsets[index] if index < len(offsets) else len(self.original)
 
     def source_end(self, index: int) -> int:
         """The original offset just past normalised character ``index - 1``."""
@@ -204,30 +228,27 @@ class _Found:
     parent: int | None = None
 
 
-def _sentences(text: str, ends: frozenset[str]) -> Iterator[tuple[int, int]]:
+def _sentences(text: str, ends: re.Pattern[str]) -> Iterator[tuple[int, int]]:
     start = 0
-    for i, ch in enumerate(text):
-        if ch in ends:
-            yield start, i + 1
-            start = i + 1
+    for m in ends.finditer(text):
+        yield start, m.end()
+        start = m.end()
     if start < len(text):
         yield start, len(text)
 
 
-def _clause_start(text: str, start: int, at: int, delimiters: frozenset[str]) -> int:
-    i = at
+def _clause_start(text: str, start: int, at: int, last_delimiter: re.Pattern[str]) -> int:
+    """Just past the last delimiter before ``at`` (at most :data:`CLAUSE_MAX` back, not before ``start``)."""
     start = max(start, at - CLAUSE_MAX)
-    while i > start and text[i - 1] not in delimiters:
-        i -= 1
-    return i
+    m = last_delimiter.match(text, start, at)
+    return m.end() if m else start
 
 
-def _clause_end(text: str, at: int, end: int, delimiters: frozenset[str]) -> int:
-    i = at
+def _clause_end(text: str, at: int, end: int, delimiter: re.Pattern[str]) -> int:
+    """The first delimiter from ``at`` on (at most :data:`CLAUSE_MAX` on, not after ``end``)."""
     end = min(end, at + CLAUSE_MAX)
-    while i < end and text[i] not in delimiters:
-        i += 1
-    return i
+    m = delimiter.search(text, at, end)
+    return m.start() if m else max(at, end)
 
 
 def _concept_of(lead: str, trail: str, pats: _Patterns) -> _Concept | None:
@@ -245,16 +266,16 @@ def _read_sentence(norm: str, s_start: int, s_end: int, context: tuple[int, int]
     """The figures of one sentence; ``context`` is where the sentence's context starts
     (the previous full sentence) and where its own full sentence (to 。) starts."""
     before, full = context
-    ahead = s_start
-    while ahead < min(len(norm), s_start + CONTEXT_MAX) and norm[ahead] not in pats.context_end:
-        ahead += 1
+    limit = min(len(norm), s_start + CONTEXT_MAX)
+    stop = pats.context_end.search(norm, s_start, limit)
+    ahead = stop.start() if stop else max(s_start, limit)
     around = norm[max(before, s_start - CONTEXT_MAX):ahead]
     found: list[_Found] = []
     last_end: dict[int, int] = {}  # clause start → end of the last figure in it
     for m in pats.number.finditer(norm, s_start, s_end):
         n_start, n_end = m.start("n"), m.end("n")
-        c_start = _clause_start(norm, s_start, n_start, pats.clause_delimiters)
-        c_end = _clause_end(norm, m.end(), s_end, pats.clause_delimiters)
+        c_start = _clause_start(norm, s_start, n_start, pats.last_clause_delimiter)
+        c_end = _clause_end(norm, m.end(), s_end, pats.clause_delimiter)
         lead_start = max(c_start, last_end.get(c_start, c_start))
         last_end[c_start] = m.end()
         lead, clause_lead, trail = norm[lead_start:n_start], norm[c_start:n_start], norm[m.end():c_end]
@@ -443,37 +464,50 @@ def statements(instance: Any, edition: str | None = None, shape: Shape | None = 
     chosen = editions.edition_of(instance, edition)
     shape = shape or editions.shape_of(instance) or editions.default_shape(chosen)
     year = editions.year_of(instance)
-    pats = _patterns()
     out: list[Statement] = []
-    scopes = {s.id: s for s in pats.scopes}
     for name in SECTIONS:
         original = instance["sections"].get(name)
         if not isinstance(original, str) or not original:
             continue
-        tx = _Text(original)
-        full = list(_sentences(tx.text, pats.context_end))
-        k = 0
-        for s_start, s_end in _sentences(tx.text, pats.sentence_end):
-            while full[k][1] <= s_start:
-                k += 1
-            context = (full[k - 1][0] if k else full[k][0], full[k][0])
-            for item in _read_sentence(tx.text, s_start, s_end, context, year, pats):
-                assert item.concept is not None or item.skipped
-                scope = item.scope
-                quote, o_start, o_end = _quote(tx, item.start, item.end, s_start, s_end)
-                statement = Statement(
-                    value=item.value, concept=item.concept.id if item.concept else "",
-                    scope=scope.id if scope else "all", section=name, start=o_start, end=o_end,
-                    sentence=quote, skipped=item.skipped,
-                )
-                if statement.skipped is None:
-                    if scope is not None and any(r[0].startswith("/reviews") for r in item.rows):
-                        statement = evolve(statement, skipped="applicant types are not columns of table 4")
-                    else:
-                        columns = scopes[scope.id].columns if scope else ("total",)
-                        statement = _judge(statement, item.rows, columns, instance, chosen, shape)
-                out.append(statement)
+        for statement, rows, columns in _read_section(name, original, year):
+            if statement.skipped is None:
+                statement = _judge(statement, rows, columns, instance, chosen, shape)
+            out.append(statement)
     return out
+
+
+@functools.lru_cache(maxsize=256)
+def _read_section(name: str, original: str, year: int | None,
+                  ) -> tuple[tuple[Statement, tuple[tuple[str, ...], ...], tuple[str, ...]], ...]:
+    """The figures of one section's text, not yet judged against the tables: each
+    statement with the rows and columns it is compared with (the text alone decides
+    them, so the last texts read are remembered)."""
+    pats = _patterns()
+    scopes = {s.id: s for s in pats.scopes}
+    out = []
+    tx = _Text(original)
+    if "件" not in tx.text:  # every figure is a number of 件
+        return ()
+    full = list(_sentences(tx.text, pats.context_end))
+    k = 0
+    for s_start, s_end in _sentences(tx.text, pats.sentence_end):
+        while full[k][1] <= s_start:
+            k += 1
+        context = (full[k - 1][0] if k else full[k][0], full[k][0])
+        for item in _read_sentence(tx.text, s_start, s_end, context, year, pats):
+            assert item.concept is not None or item.skipped
+            scope = item.scope
+            quote, o_start, o_end = _quote(tx, item.start, item.end, s_start, s_end)
+            statement = Statement(
+                value=item.value, concept=item.concept.id if item.concept else "",
+                scope=scope.id if scope else "all", section=name, start=o_start, end=o_end,
+                sentence=quote, skipped=item.skipped,
+            )
+            if statement.skipped is None and scope is not None and any(r[0].startswith("/reviews") for r in item.rows):
+                statement = evolve(statement, skipped="applicant types are not columns of table 4")
+            columns = scopes[scope.id].columns if scope else ("total",)
+            out.append((statement, item.rows, columns))
+    return tuple(out)
 
 
 # -- the check ----------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ missing operand is *not assessable* (info), never a silent pass."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -55,6 +56,14 @@ def _labels(refs: Sequence[relations.CellRef]) -> Text:
     return Text(zh, en)
 
 
+@functools.lru_cache(maxsize=4096)
+def _operand(pointer: str, label: str, value: int | None, weight: int, role: str) -> Operand:
+    """An operand without a location, shared: most cells hold the same few counts.
+    Only for a blank or a plain int, so that equal keys are identical values (1.0, True
+    and Decimal 1 equal 1 but are kept as given)."""
+    return Operand(pointer=pointer, label=label, value=value, weight=weight, role=role)
+
+
 class RelationsCheck:
     """T3-BALANCE, T3-OUTCOMES, T3-ROW-TOTAL, T4-TOTAL (declared in ``relations.json``)."""
 
@@ -68,14 +77,15 @@ class RelationsCheck:
         counts: dict[str, list[int]] = {}
         zeroed: set[str] = set()
         bindings = relations.compile_relations(context.edition, context.shape)
-        fails = relations.failing(bindings, values)
-        if fails is not None:
-            # Every cell is a plain count: tally passes without building outcomes.
+        looked_at = relations.to_evaluate(bindings, values)
+        if looked_at is not None:
+            # Every other binding reads plain counts only and holds: tally it without an outcome.
             for b in bindings:
                 counts.setdefault(b.rule.id, [0, 0, 0])[0] += 1
-            for i in fails:
+            for i in looked_at:
                 counts[bindings[i].rule.id][0] -= 1
-            outcomes = relations.evaluate([bindings[i] for i in fails], values)
+            outcomes = relations.evaluate([bindings[i] for i in looked_at], values,
+                                          blanks_as_zero=context.blanks_as_zero)
         else:
             outcomes = relations.evaluate(bindings, values, blanks_as_zero=context.blanks_as_zero)
         for outcome in outcomes:
@@ -100,16 +110,18 @@ class RelationsCheck:
     @staticmethod
     def _operands(context: Context, outcome: relations.Outcome) -> tuple[Operand, ...]:
         b = outcome.binding
-        refs = [(0, b.total, "total")] + [(w, r, "term") for w, r in b.terms]
+        refs = [(1, b.total, "total")] + [(w, r, "term") for w, r in b.terms]
+        located = bool(context.source_map)
         out = []
         for (weight, ref, role), value in zip(refs, outcome.values):
-            prov = context.provenance(ref.pointer)
-            out.append(Operand(
-                pointer=ref.pointer, label=ref.label,
-                value=None if value is relations.MISSING else value,
-                weight=1 if role == "total" else weight, role=role,
-                location=prov.location if prov else None,
-            ))
+            if value is relations.MISSING:
+                value = None
+            prov = context.provenance(ref.pointer) if located else None
+            if prov is None and (value is None or type(value) is int):
+                out.append(_operand(ref.pointer, ref.label, value, weight, role))
+            else:
+                out.append(Operand(pointer=ref.pointer, label=ref.label, value=value, weight=weight, role=role,
+                                   location=prov.location if prov else None))
         return tuple(out)
 
     def _failure(self, context: Context, outcome: relations.Outcome) -> Finding:

@@ -289,13 +289,15 @@ def _cell_errors(instance: Any, target: dict[str, Any]) -> Iterator[ValidationEr
 
 def _plain_object(resolved: dict[str, Any]) -> bool:
     """Whether an object's schema only says which keys it has (type, properties,
-    required, no additional properties): then its own errors are found directly."""
+    required, no additional properties): then its own errors are found directly.
+    The root's ``$schema``, ``$id`` and ``$defs`` judge nothing at the node itself."""
     return (resolved.get("type") == "object" and resolved.get("additionalProperties", False) is False
-            and not any(key not in _OBJECT_KEYWORDS and key not in _ANNOTATIONS and not key.startswith("x-")
-                        for key in resolved))
+            and not any(key not in _OBJECT_KEYWORDS and key not in _ANNOTATIONS and key not in _ROOT_KEYWORDS
+                        and not key.startswith("x-") for key in resolved))
 
 
 _OBJECT_KEYWORDS = frozenset({"type", "properties", "required", "additionalProperties"})
+_ROOT_KEYWORDS = frozenset({"$schema", "$id", "$defs"})
 
 
 def _object_errors(instance: dict[str, Any], shallow: dict[str, Any]) -> Iterator[ValidationError]:
