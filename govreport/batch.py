@@ -297,13 +297,19 @@ def check_many(
     pool = executor or cf.ProcessPoolExecutor(max_workers=workers, initializer=warm)
     stuck: list[bool] = []
     try:
-        yield from _ordered(pool, items, opts, window=4 * max(workers, 1) if own else 64, stuck=stuck)
+        # A pool of our own takes a few inputs per task: one task per small JSON file costs
+        # the caller about as much as the check itself, and --jobs 2 would gain nothing.
+        yield from _ordered(pool, items, opts, window=4 * max(workers, 1) if own else 64, stuck=stuck,
+                            chunk=CHUNK if own else 1)
     finally:
         if own:
             if stuck and isinstance(pool, cf.ProcessPoolExecutor):
                 terminate(pool)
             pool.shutdown(wait=not stuck, cancel_futures=True)
 
+
+#: Inputs per task of a pool of our own (see :func:`check_chunk`).
+CHUNK = 8
 
 #: One thing to check: its name, its bytes if already read (None: read the file), and
 #: its line in a JSON Lines stream (0: a whole file). A record that cannot be used has
@@ -366,44 +372,57 @@ def _indexed(outcome: Outcome, index: int) -> Outcome:
     return attrs.evolve(outcome, index=index)
 
 
-def _done(outcome: Outcome) -> cf.Future[Outcome]:
-    future: cf.Future[Outcome] = cf.Future()
-    future.set_result(outcome)
-    return future
+def _quick(item: _Item) -> bool:
+    name, _, line = item
+    return bool(line) or name.lower().endswith(".json")
+
+
+def check_chunk(chunk: Sequence[tuple[str, bytes | None, int]], options: Options) -> list[Outcome]:
+    """:func:`check_one` for several inputs in one task (what a pool worker runs: one
+    task per input costs the caller more than checking a small JSON file does)."""
+    return [check_one(name, options, data, line) for name, data, line in chunk]
 
 
 def _ordered(pool: cf.Executor, items: Iterator[_Item], opts: Options, window: int,
-             stuck: list[bool]) -> Iterator[Outcome]:
-    """Submit at most ``window`` ahead (taking inputs only as they are needed) and yield
-    in input order."""
-    pending: collections.deque[tuple[int, str, cf.Future[Outcome], float]] = collections.deque()
+             stuck: list[bool], chunk: int = 1) -> Iterator[Outcome]:
+    """Submit at most ``window`` tasks of up to ``chunk`` inputs ahead (taking inputs only
+    as they are needed) and yield in input order."""
+    pending: collections.deque[tuple[int, list[_Item], cf.Future[list[Outcome]] | None, float]] = \
+        collections.deque()
     submitted = 0
 
     def submit() -> bool:
         nonlocal submitted
-        item = next(items, None)
-        if item is None:
+        taken: list[_Item] = []
+        for item in items:
+            taken.append(item)
+            # only JSON instances (quick and alike) share a task; a document is one task
+            if len(taken) >= chunk or isinstance(item[1], ReadError) or not _quick(item):
+                break
+        if not taken:
             return False
-        name, data, line = item
-        future = _done(_one(name, opts, data, line)) if isinstance(data, ReadError) else \
-            pool.submit(check_one, name, opts, data, line)
-        pending.append((submitted, name, future, time.monotonic()))
-        submitted += 1
+        work = [(n, d, ln) for n, d, ln in taken if not isinstance(d, ReadError)]
+        future = pool.submit(check_chunk, work, opts) if work else None
+        pending.append((submitted, taken, future, time.monotonic()))
+        submitted += len(taken)
         return True
 
     while len(pending) < window and submit():
         pass
     try:
         while pending:
-            index, name, future, started = pending.popleft()
-            outcome = _wait(future, name, opts.timeout, started)
-            if not future.done():
+            index, taken, future, started = pending.popleft()
+            done = iter(_wait(future, taken, opts.timeout, started)) if future is not None else iter(())
+            if future is not None and not future.done():
                 stuck.append(True)
             submit()
-            yield _indexed(outcome, index)
+            for offset, (name, data, line) in enumerate(taken):
+                outcome = _one(name, opts, data, line) if isinstance(data, ReadError) else next(done)
+                yield _indexed(outcome, index + offset)
     finally:
         for _, _, future, _ in pending:
-            future.cancel()
+            if future is not None:
+                future.cancel()
 
 
 #: How long past its time limit the caller waits for a file before reporting it itself
@@ -411,19 +430,22 @@ def _ordered(pool: cf.Executor, items: Iterator[_Item], opts: Options, window: i
 _GRACE = 10.0
 
 
-def _wait(future: cf.Future[Outcome], name: str, timeout: float | None, started: float) -> Outcome:
-    limit = None if timeout is None else max(timeout + _GRACE - (time.monotonic() - started), 0.1)
+def _wait(future: cf.Future[list[Outcome]], taken: list[_Item], timeout: float | None,
+          started: float) -> list[Outcome]:
+    names = [name for name, data, _ in taken if not isinstance(data, ReadError)]
+    limit = None if timeout is None else max(timeout * len(names) + _GRACE - (time.monotonic() - started), 0.1)
     try:
         return future.result(timeout=limit)
     except cf.TimeoutError:
         future.cancel()
-        return Outcome(name=name, error=ReadError(name, "timeout", seconds=_seconds(timeout)))
+        return [Outcome(name=n, error=ReadError(n, "timeout", seconds=_seconds(timeout))) for n in names]
     except cf.CancelledError:
-        return Outcome(name=name, error=ReadError(name, "internal", detail="cancelled"))
+        return [Outcome(name=n, error=ReadError(n, "internal", detail="cancelled")) for n in names]
     except (KeyboardInterrupt, MemoryError):
         raise
-    except Exception as exc:  # noqa: BLE001 - a lost worker is that file's error, not the batch's end
-        return Outcome(name=name, error=ReadError(name, "internal", detail=f"{type(exc).__name__}: {exc}"[:200]))
+    except Exception as exc:  # noqa: BLE001 - a lost worker is its files' error, not the batch's end
+        detail = f"{type(exc).__name__}: {exc}"[:200]
+        return [Outcome(name=n, error=ReadError(n, "internal", detail=detail)) for n in names]
 
 
 def years(outcomes: Iterable[Outcome], previous: Iterable[Outcome] = (), *, lang: str = "zh") -> Years:
