@@ -1,24 +1,18 @@
 """PDF files with a text layer: lines of text and ruled tables, page by page.
 
-Needs the optional extra ``pdf`` (pdfplumber, MIT, pure Python on pdfminer.six);
-without it :class:`~govreport.readers.errors.MissingExtra` is raised.
+Needs the optional extra ``pdf`` (pdfplumber, MIT, and pypdfium2, which pdfplumber
+depends on); without it :class:`~govreport.readers.errors.MissingExtra` is raised.
 
-Why pdfplumber. Measured on the corpus PDFs (hongze-2023, hongze-2024: 5 pages each;
-huaian-2024: 6 pages), Python 3.11, one core:
-
-====================================  ===============
-pypdfium2 ``get_text_range``            1.5-1.7 ms/page
-pdfplumber ``extract_text``             39-46 ms/page
-pdfplumber ``find_tables`` + lines      41-47 ms/page
-this reader (everything below)          ~50-60 ms/page
-====================================  ===============
-
-pypdfium2 is ~25x faster at plain text but has no table finder, and table 3 of a
-report is the reason to read the PDF at all: text extraction alone gives rows split
-across lines and labels displaced (see the Markdown files in the corpus, made that
-way). pdfplumber gives ruling-line table detection with the bounding box of every
-cell, and chars with positions for everything else, at ~20 pages/s -- a 6-page report
-in a third of a second, fine for batch use.
+Where the characters and the ruling come from. pdfium (:mod:`govreport.sources.pdfium`)
+reads each page's characters with their boxes and its path objects in C; pdfminer's
+Python content parser, which pdfplumber uses, was over 90 % of the time (corpus
+reports: ~0.85 s each, now ~0.2 s, most of it the table finding and text
+clustering below). Both give the same records, and the table finder, the character
+de-duplication and the text clustering are pdfplumber's, on either. A file pdfium
+cannot open, or with a rotated or cropped page, is read with pdfplumber throughout.
+The two agree on the corpus cell for cell (``tests/sources/test_pdf_backends.py``);
+text lines differ only where pdfium takes an embedded font's digits as one em wide
+and the gap after a number closes (``711号`` against pdfplumber's ``711 号``).
 
 What is read, per page, in reading order (top to bottom):
 
