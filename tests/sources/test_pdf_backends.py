@@ -112,3 +112,27 @@ def test_a_rotated_page_is_read_by_pdfplumber() -> None:
     by_pdfminer = pdf._read(data, "r.pdf", "0", Limits(), pdfplumber, pdf._pdfplumber_pages(data, pdfium, pdfplumber))
     assert _shape(document) == _shape(by_pdfminer)
     assert document.lines()  # read (as pdfminer lays a turned page out), not refused
+
+
+def _overprinted() -> bytes:
+    """Text printed twice, the second time 0.4 pt to the right (fake bold), and once more
+    nearly 2 pt away (a real second character)."""
+    data = _built()
+    return data.replace(b"BT /F1 12 Tf 72 780 Td (Annual report) Tj ET",
+                        b"BT /F1 12 Tf 72 780 Td (Annual report) Tj ET\nBT /F1 12 Tf 72.4 780 Td (Annual report) Tj ET"
+                        b"\nBT /F1 12 Tf 74 760 Td (Annual) Tj ET")
+
+
+@pytest.mark.parametrize("source", ["built", "hongze-2023.pdf"])
+def test_duplicate_characters_are_dropped_as_pdfplumber_drops_them(source: str) -> None:
+    data = _overprinted() if source == "built" else (FILES / source).read_bytes()
+    with pdfplumber.open(__import__("io").BytesIO(data)) as document:
+        for page in document.pages:
+            chars = [c for c in page.chars if c["text"].strip()]
+            theirs = page.filter(lambda o: o.get("object_type") != "char" or o["text"].strip()).dedupe_chars(
+                tolerance=1, extra_attrs=("fontname", "size")).chars
+            ours = pdf._dedupe_chars(chars)
+            assert sorted((c["text"], c["x0"], c["top"]) for c in ours) == \
+                sorted((c["text"], c["x0"], c["top"]) for c in theirs)
+            if source == "built":
+                assert len(ours) < len(chars)
