@@ -1,24 +1,18 @@
 """PDF files with a text layer: lines of text and ruled tables, page by page.
 
-Needs the optional extra ``pdf`` (pdfplumber, MIT, pure Python on pdfminer.six);
-without it :class:`~govreport.readers.errors.MissingExtra` is raised.
+Needs the optional extra ``pdf`` (pdfplumber, MIT, and pypdfium2, which pdfplumber
+depends on); without it :class:`~govreport.readers.errors.MissingExtra` is raised.
 
-Why pdfplumber. Measured on the corpus PDFs (hongze-2023, hongze-2024: 5 pages each;
-huaian-2024: 6 pages), Python 3.11, one core:
-
-====================================  ===============
-pypdfium2 ``get_text_range``            1.5-1.7 ms/page
-pdfplumber ``extract_text``             39-46 ms/page
-pdfplumber ``find_tables`` + lines      41-47 ms/page
-this reader (everything below)          ~50-60 ms/page
-====================================  ===============
-
-pypdfium2 is ~25x faster at plain text but has no table finder, and table 3 of a
-report is the reason to read the PDF at all: text extraction alone gives rows split
-across lines and labels displaced (see the Markdown files in the corpus, made that
-way). pdfplumber gives ruling-line table detection with the bounding box of every
-cell, and chars with positions for everything else, at ~20 pages/s -- a 6-page report
-in a third of a second, fine for batch use.
+Where the characters and the ruling come from. pdfium (:mod:`govreport.sources.pdfium`)
+reads each page's characters with their boxes and its path objects in C; pdfminer's
+Python content parser, which pdfplumber uses, was over 90 % of the time (corpus
+reports: ~0.85 s each, now ~0.2 s, most of it the table finding and text
+clustering below). Both give the same records, and the table finder, the character
+de-duplication and the text clustering are pdfplumber's, on either. A file pdfium
+cannot open, or with a rotated or cropped page, is read with pdfplumber throughout.
+The two agree on the corpus cell for cell (``tests/sources/test_pdf_backends.py``);
+text lines differ only where pdfium takes an embedded font's digits as one em wide
+and the gap after a number closes (``711号`` against pdfplumber's ``711 号``).
 
 What is read, per page, in reading order (top to bottom):
 
@@ -67,9 +61,11 @@ from __future__ import annotations
 
 import io
 import itertools
+import logging
 import re
 import zlib
 from bisect import bisect_right
+from collections.abc import Generator, Iterator
 from operator import itemgetter
 from typing import Any
 
@@ -166,50 +162,105 @@ _Block = Line | _Fragment | _Image
 def read_pdf(data: bytes, *, name: str, sha256: str, limits: Limits | None = None) -> Document:
     """Read a PDF into a :class:`Document` (see the module docstring).
 
-    ``limits`` bounds the pages read (``too-many-pages``, checked before any page is
-    laid out), the objects on one page (``page-too-complex``) and on all pages
-    (``pdf-too-complex``), and the grid of a table
-    (``too-many-cells``).
+    ``limits`` bounds the inflated streams (``pdf-bomb``, checked before anything is
+    parsed), the pages read (``too-many-pages``, checked before any page is laid out),
+    the objects on one page (``page-too-complex``) and on all pages
+    (``pdf-too-complex``), and the grid of a table (``too-many-cells``).
     """
     limits = limits or Limits()
     try:
         import pdfplumber
+
+        from govreport.sources import pdfium  # pypdfium2 comes with pdfplumber
     except ImportError:
         raise MissingExtra(name, "PDF", "pdf") from None
 
+    _check_streams(data, name, limits)
+    try:
+        return _read(data, name, sha256, limits, pdfplumber, _pdfium_pages(data, pdfium))
+    except _Fallback:
+        return _read(data, name, sha256, limits, pdfplumber, _pdfplumber_pages(data, pdfium, pdfplumber))
+
+
+class _Fallback(Exception):
+    """pdfium cannot read the file as pdfminer would: read it with pdfplumber."""
+
+
+def _pdfium_pages(data: bytes, pdfium: Any) -> Generator[Any]:
+    """(page count, metadata, then each page's records), read by pdfium; raises
+    :class:`_Fallback` for a file or a page pdfium does not read like pdfminer."""
+    try:
+        document, buffer = pdfium.open_document(data)
+    except ValueError:
+        raise _Fallback from None
+    try:
+        yield pdfium.page_count(document), pdfium.metadata(document), buffer  # the buffer must outlive the document
+        try:
+            yield from pdfium.pages(document)
+        except pdfium.Unsupported:
+            raise _Fallback from None
+    finally:
+        pdfium.close_document(document)
+
+
+def _pdfplumber_pages(data: bytes, pdfium: Any, pdfplumber: Any) -> Generator[Any]:
+    """The same as :func:`_pdfium_pages`, read by pdfplumber (pdfminer): used for the
+    files pdfium cannot open or lay out like pdfminer (rotated or cropped pages)."""
+    logging.getLogger("pdfminer").setLevel(logging.WARNING)  # its debug calls alone cost 0.14 s a report
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        yield len(pdf.pages), dict(pdf.metadata or {}), None
+        for page in pdf.pages:
+            records = pdfium.Page(page.page_number, float(page.width), float(page.height))
+            records.bbox = tuple(page.bbox)
+            chars = page.chars
+            records.chars = [c for c in chars if c.get("text", "").strip()]
+            records.undecodable = sum(1 for c in records.chars if c["text"].startswith("(cid:"))
+            records.lines, records.rects, records.curves = page.lines, page.rects, page.curves
+            records.images = page.images
+            objects = len(chars) + len(page.lines) + len(page.rects) + len(page.curves)
+            yield records, objects
+            page.close()  # release the page's cached layout: memory stays flat
+
+
+def _read(data: bytes, name: str, sha256: str, limits: Limits, pdfplumber: Any, records: Generator[Any]) -> Document:
+    try:
+        return _read_records(name, sha256, limits, pdfplumber, records)
+    finally:
+        records.close()  # the file is closed now, not when the generator is collected (at exit: a crash)
+
+
+def _read_records(name: str, sha256: str, limits: Limits, pdfplumber: Any, records: Iterator[Any]) -> Document:
     pages: list[list[_Block]] = []
     chars = 0
     undecodable = 0
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            _check_streams(pdf.doc, name, limits)
-            metadata = dict(pdf.metadata or {})
-            if len(pdf.pages) > limits.pdf_pages:
-                raise ReadError(name, "too-many-pages", size=len(pdf.pages), limit=limits.pdf_pages,
-                                variable="GOVREPORT_MAX_PDF_PAGES")
-            everything = 0
-            for page in pdf.pages:
-                objects = sum(len(page.objects.get(kind, ())) for kind in ("char", "line", "rect", "curve"))
-                if objects > limits.pdf_page_objects:
-                    raise ReadError(name, "page-too-complex", location=Location(page=page.page_number), size=objects,
-                                    limit=limits.pdf_page_objects, variable="GOVREPORT_MAX_PDF_PAGE_OBJECTS")
-                everything += objects
-                if everything > limits.pdf_objects:
-                    raise ReadError(name, "pdf-too-complex", page=page.page_number, size=everything,
-                                    limit=limits.pdf_objects, variable="GOVREPORT_MAX_PDF_OBJECTS")
-                try:
-                    blocks, count, bad = _read_page(page, pdfplumber, limits.grid_cells)
-                except GridLimit as limit:
-                    raise ReadError(name, "too-many-cells", location=Location(page=page.page_number),
-                                    table=1 + sum(isinstance(b, _Fragment) for p in pages for b in p),
-                                    limit=limit.limit, variable="GOVREPORT_MAX_GRID_CELLS") from None
-                pages.append(blocks)
-                chars += count
-                undecodable += bad
-                page.close()  # release the page's cached layout: memory stays flat
-    except ReadError:
+        count, metadata, _ = next(records)
+        if count > limits.pdf_pages:
+            raise ReadError(name, "too-many-pages", size=count, limit=limits.pdf_pages,
+                            variable="GOVREPORT_MAX_PDF_PAGES")
+        everything = 0
+        for item in records:
+            page, objects = item if isinstance(item, tuple) else (item, item.objects)
+            number = page.number
+            if objects > limits.pdf_page_objects:
+                raise ReadError(name, "page-too-complex", location=Location(page=number), size=objects,
+                                limit=limits.pdf_page_objects, variable="GOVREPORT_MAX_PDF_PAGE_OBJECTS")
+            everything += objects
+            if everything > limits.pdf_objects:
+                raise ReadError(name, "pdf-too-complex", page=number, size=everything,
+                                limit=limits.pdf_objects, variable="GOVREPORT_MAX_PDF_OBJECTS")
+            try:
+                blocks = _read_page(page, pdfplumber, limits.grid_cells)
+            except GridLimit as limit:
+                raise ReadError(name, "too-many-cells", location=Location(page=number),
+                                table=1 + sum(isinstance(b, _Fragment) for p in pages for b in p),
+                                limit=limit.limit, variable="GOVREPORT_MAX_GRID_CELLS") from None
+            pages.append(blocks)
+            chars += len(page.chars)
+            undecodable += page.undecodable
+    except (ReadError, _Fallback):
         raise
-    except Exception as error:  # everything pdfminer/pdfplumber raise on a bad file
+    except Exception as error:  # everything pdfium, pdfminer and pdfplumber raise on a bad file
         if _is_encrypted(error):
             raise ReadError(name, "encrypted") from None
         raise ReadError(name, "corrupt", media="PDF", detail=error_detail(error)) from None
@@ -246,40 +297,42 @@ def _inflated_size(raw: bytes, limit: int) -> int:
         while pending and size <= limit:
             size += len(inflater.decompress(pending, 1 << 20))
             pending = inflater.unconsumed_tail
+            if inflater.eof:
+                break
     except zlib.error:
         pass
     return size
 
 
-def _check_streams(doc: Any, name: str, limits: Limits) -> None:
+_STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
+_OBJECT = re.compile(rb"(\d+)\s+\d+\s+obj\b")
+
+
+def _check_streams(data: bytes, name: str, limits: Limits) -> None:
     """Refuse a PDF whose compressed streams inflate past the limits, before any is read.
 
-    pdfminer inflates a stream whole when a page, a font or a CMap needs it: 1 MB of
-    deflated blanks became 1 GiB and a minute of parsing. Every Flate stream of the file
-    is measured with a bounded inflater first (``pdf-bomb``).
+    A parser inflates a stream whole when a page, a font or a CMap needs it: 1 MB of
+    deflated blanks became 1 GiB and a minute of parsing. Every stream of the file
+    (found by its ``stream`` keyword, so a damaged cross-reference table hides none) is
+    measured with a bounded inflater first (``pdf-bomb``); a stream that is not Flate
+    data fails at once and counts nothing.
     """
-    from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream
-
     total = 0
-    for xref in doc.xrefs:
-        for objid in xref.get_objids():
-            try:
-                obj = doc.getobj(objid)
-            except Exception:  # noqa: BLE001, S112 - a broken object is judged when (if) it is used
-                continue
-            if not isinstance(obj, PDFStream) or obj.rawdata is None:
-                continue
-            filters = [f for f, _ in obj.get_filters()]
-            if not filters or filters[0] not in LITERALS_FLATE_DECODE:
-                continue
-            size = _inflated_size(obj.rawdata, limits.pdf_stream)
-            if size > limits.pdf_stream:
-                raise ReadError(name, "pdf-bomb", variable="GOVREPORT_MAX_PDF_STREAM", detail=(
-                    f"对象{objid}解压后超过{limits.pdf_stream}字节", f"object {objid} inflates to more than {limits.pdf_stream} bytes"))
-            total += size
-            if total > limits.pdf_streams:
-                raise ReadError(name, "pdf-bomb", variable="GOVREPORT_MAX_PDF_STREAMS", detail=(
-                    f"全部数据流解压后超过{limits.pdf_streams}字节", f"its streams inflate to more than {limits.pdf_streams} bytes"))
+    for match in _STREAM.finditer(data):
+        start = match.end()
+        if len(data) < start + 2 or data[start] & 0x0F != 8 or (data[start] * 256 + data[start + 1]) % 31:
+            continue  # no zlib header: not Flate data
+        end = data.find(b"endstream", start)
+        size = _inflated_size(data[start:end if end >= 0 else len(data)], limits.pdf_stream)
+        if size > limits.pdf_stream:
+            owner = [m.group(1).decode() for m in _OBJECT.finditer(data, max(0, start - 4096), start)]
+            objid = owner[-1] if owner else "?"
+            raise ReadError(name, "pdf-bomb", variable="GOVREPORT_MAX_PDF_STREAM", detail=(
+                f"对象{objid}解压后超过{limits.pdf_stream}字节", f"object {objid} inflates to more than {limits.pdf_stream} bytes"))
+        total += size
+        if total > limits.pdf_streams:
+            raise ReadError(name, "pdf-bomb", variable="GOVREPORT_MAX_PDF_STREAMS", detail=(
+                f"全部数据流解压后超过{limits.pdf_streams}字节", f"its streams inflate to more than {limits.pdf_streams} bytes"))
 
 
 def _is_encrypted(error: BaseException) -> bool:
@@ -288,7 +341,7 @@ def _is_encrypted(error: BaseException) -> bool:
         seen.append(error.args[0])
     if error.__cause__ is not None:
         seen.append(error.__cause__)
-    return any(type(e).__name__ in ("PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarning") for e in seen)
+    return any(type(e).__name__ in ("PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarning", "Encrypted") for e in seen)
 
 
 # -- one page ----------------------------------------------------------------------------
@@ -386,36 +439,64 @@ def _index(edges: list[float], value: float) -> int:
     return i if edges[i] - value < value - edges[i - 1] else i - 1
 
 
-def _dedupe_chars(page: Any, pdfplumber: Any) -> Any:
+def _dedupe_chars(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """``page.dedupe_chars()`` in n·log n: the same characters are kept (one of each group
     with the same text, font and size within 1 pt), but pdfplumber's own version orders
     the result with ``list.index``, quadratic in the characters of a page (20,000
-    characters: 54 s, against 2.8 s here)."""
+    characters: 54 s, against 2.8 s here). A character alone of its text, font and size
+    on the page is kept without clustering (most are)."""
     key = itemgetter("upright", "text", "fontname", "size")
     position = itemgetter("doctop", "x0")
     keep: set[int] = set()
-    for _, group in itertools.groupby(sorted(page.chars, key=key), key=key):
-        for row in pdfplumber.utils.cluster_objects(list(group), itemgetter("doctop"), 1):
-            for run in pdfplumber.utils.cluster_objects(row, itemgetter("x0"), 1):
+    for _, group in itertools.groupby(sorted(chars, key=key), key=key):
+        same = list(group)
+        if len(same) == 1:
+            keep.add(id(same[0]))
+            continue
+        for row in _chains(same, "doctop"):
+            for run in _chains(row, "x0"):
                 keep.add(id(min(run, key=position)))
-    return page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) in keep)
+    return [c for c in chars if id(c) in keep]
 
 
-def _read_page(page: Any, pdfplumber: Any, max_cells: int | None = None) -> tuple[list[_Block], int, int]:
-    """Blocks of one page in reading order, the number of chars, and undecodable ones."""
-    number = page.page_number
-    page = _dedupe_chars(page, pdfplumber)  # fake bold by overprinting doubles every character
-    chars = [c for c in page.chars if c.get("text", "").strip()]
-    undecodable = sum(1 for c in chars if c["text"].startswith("(cid:"))
+def _chains(objects: list[dict[str, Any]], name: str) -> list[list[dict[str, Any]]]:
+    """``objects`` in groups whose ``name`` values are chained within 1 pt of each other
+    (pdfplumber's ``cluster_objects(objects, name, 1)``; the order within a group is
+    by value, then as given)."""
+    ordered = sorted(objects, key=itemgetter(name))
+    out = [[ordered[0]]]
+    for previous, obj in zip(ordered, ordered[1:]):
+        if obj[name] <= previous[name] + 1:
+            out[-1].append(obj)
+        else:
+            out.append([obj])
+    return out
+
+
+class _Ruling:
+    """What pdfplumber's table finder reads of a page: its edges and its box."""
+
+    def __init__(self, edges: list[dict[str, Any]], bbox: tuple[float, float, float, float]) -> None:
+        self.edges = edges
+        self.bbox = bbox
+
+
+def _read_page(page: Any, pdfplumber: Any, max_cells: int | None = None) -> list[_Block]:
+    """Blocks of one page's records (:class:`~govreport.sources.pdfium.Page`) in reading order."""
+    number = page.number
+    chars = _dedupe_chars(page.chars)  # fake bold by overprinting doubles every character
     if not chars:
-        return [], 0, 0
+        return []
 
-    ruled = page.filter(_visible)
+    utils = pdfplumber.utils
+    edges = [utils.line_to_edge(o) for o in page.lines if _visible(o)]
+    edges += [e for o in page.rects if _visible(o) for e in utils.rect_to_edges(o)]
+    edges += [e for o in page.curves if _visible(o) for e in utils.curve_to_edges(o)]
     settings = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
-    closing = _closing_edges(ruled.edges)
+    closing = _closing_edges(edges)
     if closing:
         settings["explicit_horizontal_lines"] = closing  # type: ignore[assignment]
-    found = ruled.find_tables(table_settings=settings)
+    found = pdfplumber.table.TableFinder(_Ruling(edges, page.bbox), settings).tables
 
     placed: list[tuple[float, int, _Block]] = []  # (top, order, block)
     grids: list[
@@ -502,7 +583,7 @@ def _read_page(page: Any, pdfplumber: Any, max_cells: int | None = None) -> tupl
         placed.append((float(image.get("top", 0.0)), len(grids) + len(placed) + n + 100_000, _Image()))
 
     placed.sort(key=lambda item: (item[0], item[1]))
-    return [block for _, _, block in placed], len(chars), undecodable
+    return [block for _, _, block in placed]
 
 
 # -- across pages ------------------------------------------------------------------------
