@@ -101,7 +101,7 @@ def read_embedded(document: Document, *, name: str, mode: str, limits: Limits,
         loaded = load_picture(picture.data, name=name, image=picture.name, max_pixels=limits.image_pixels)
         if loaded is None:
             pictures = pictures[:number] + (evolve(picture, unread="unreadable"),) + pictures[number + 1:]
-        elif mode == "always" or ruled(loaded[0]):
+        elif mode == "always" or ruled(*loaded):
             read[number] = loaded
     if not read:
         return evolve(document, pictures=pictures)
