@@ -59,8 +59,8 @@ MESSAGES: dict[str, Text] = {
         "more than {limit} pictures of the file would be looked at by OCR; reading stopped (set {variable} to raise the limit)",
     ),
     "image-too-large": Text(
-        "图片{image}有{size}个像素，超过可OCR读取的{limit}个（疑似解压炸弹；可设置环境变量{variable}调高上限）",
-        "the picture {image} has {size} pixels, more than the {limit} OCR may decode (a decompression bomb?; "
+        "图片{detail}有{size}个像素，超过可OCR读取的{limit}个（疑似解压炸弹；可设置环境变量{variable}调高上限）",
+        "the picture {detail} has {size} pixels, more than the {limit} OCR may decode (a decompression bomb?; "
         "set {variable} to raise the limit)",
     ),
     "docx-bomb": Text(

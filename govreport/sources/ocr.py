@@ -180,7 +180,7 @@ def load_picture(data: bytes, *, name: str, image: str, max_pixels: int) -> tupl
         with Image.open(io.BytesIO(data), formats=PICTURE_FORMATS) as picture:
             width, height = picture.size
             if width * height > max_pixels:
-                raise ReadError(name, "image-too-large", image=image, size=width * height, limit=max_pixels,
+                raise ReadError(name, "image-too-large", detail=image, size=width * height, limit=max_pixels,
                                 variable="GOVREPORT_MAX_IMAGE_PIXELS")
             dpi = _dpi(picture.info.get("dpi"))
             if picture.mode in ("RGBA", "LA", "PA") or "transparency" in picture.info:
