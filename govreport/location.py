@@ -4,6 +4,8 @@ A :class:`Location` is deliberately format-neutral: text sources fill ``line`` a
 ``column``; HTML and DOCX fill ``table``/``row``/``cell`` (and ``line`` for HTML when
 known); PDF fills ``page`` and, for table cells, ``table``/``row``/``cell`` plus the
 cell's position on the page (``x``, ``y`` in PDF points from the top-left corner).
+What was read by OCR from a picture inside a DOCX or HTML file names the picture
+(``image``: the package part or the ``src``), with ``x``/``y`` from its top-left corner.
 All numbers are 1-based, as people count them.
 """
 
@@ -25,11 +27,12 @@ class Location:
     cell: int | None = None
     x: float | None = field(default=None)
     y: float | None = field(default=None)
+    image: str | None = None
 
     def to_dict(self) -> dict[str, int | float]:
         """The non-empty fields, for JSON output."""
         out: dict[str, int | float] = {}
-        for name in ("line", "column", "page", "table", "row", "cell", "x", "y"):
+        for name in ("line", "column", "page", "image", "table", "row", "cell", "x", "y"):
             value = getattr(self, name)
             if value is not None:
                 out[name] = value
@@ -39,7 +42,7 @@ class Location:
         """A short human description, e.g. ``第3页 表格2 第4行 第5格`` or ``line 12, column 5``."""
         zh = lang == "zh"
         parts = []
-        for name in ("page", "table", "row", "cell", "line", "column"):
+        for name in ("page", "image", "table", "row", "cell", "line", "column"):
             value = getattr(self, name)
             if value is None:
                 continue
@@ -50,7 +53,7 @@ class Location:
 
 
 _WORDS = {
-    "page": ("第{}页", "page {}"), "table": ("表格{}", "table {}"), "row": ("第{}行", "row {}"),
+    "page": ("第{}页", "page {}"), "image": ("图片{}", "picture {}"), "table": ("表格{}", "table {}"), "row": ("第{}行", "row {}"),
     "cell": ("第{}格", "cell {}"), "line": ("第{}行", "line {}"), "source_line": ("源码第{}行", "source line {}"),
     "column": ("第{}列", "column {}"),
 }

@@ -292,6 +292,12 @@ _STATIC += [
         variants={
             "letter": _t("「{label}」OCR识别为“{read}”（置信度{confidence}），其中字母按数字读作{value}，勾稽关系成立。",
                          "“{label}” was read by OCR as “{read}” (confidence {confidence}); its letters were read as the digits {value}, and the relations hold."),
+            "remote": _t("文档缺少表格，图片{image}在网络上，未下载，未经OCR读取（请保存网页及其图片后再检查）。",
+                         "The document lacks tables and the picture {image} is on the network: it was not fetched, so not read by OCR (save the page with its pictures and check it again)."),
+            "missing": _t("文档缺少表格，图片{image}找不到（只在从磁盘读取的网页旁边的目录中查找），未经OCR读取。",
+                          "The document lacks tables and the picture {image} was not found (it is looked for only next to a page read from disk), so it was not read by OCR."),
+            "unreadable": _t("文档缺少表格，图片{image}不是可识别的图片格式，未经OCR读取。",
+                             "The document lacks tables and the picture {image} is in no image format OCR reads, so it was not read."),
         },
     ),
     Rule(

@@ -19,6 +19,10 @@ looked at with the declared relations among all the cells read
   with no unique repair) keeps what was read and gets a warning at that cell
   (READ-OCR-UNSURE). A letter read as a digit that a relation confirms is reported too
   (READ-OCR, info): never a silent change.
+
+When a report table is missing, a picture of a DOCX or HTML file that OCR could not read
+is reported too (READ-OCR, info: on the network and never fetched, not found, or no
+image), at the picture.
 """
 
 from __future__ import annotations
@@ -101,7 +105,23 @@ def _number(value: Any) -> bool:
 
 def check_digits(instance: dict[str, Any], sources: dict[str, Provenance], document: Document,
                  edition: str, shape: tables.Shape) -> list[Observation]:
-    """Repair misread digits by the relations, in place; what was done, as observations."""
+    """Repair misread digits by the relations, in place; what was done (and which pictures
+    could not be read), as observations."""
+    return [*_unread_pictures(instance, document), *_digits(instance, sources, document, edition, shape)]
+
+
+def _unread_pictures(instance: dict[str, Any], document: Document) -> list[Observation]:
+    """The pictures OCR could not read, when a report table is missing (else they do not matter)."""
+    missing = [key for key in ("active_disclosure", "requests", "reviews") if key not in instance]
+    if not missing:
+        return []
+    return [Observation(rule="READ-OCR", pointer=f"/{missing[0]}", template=f"READ-OCR:{picture.unread}",
+                        args={"image": picture.name[:200]}, location=Location(image=picture.name[:200]))
+            for picture in document.pictures if picture.name and picture.unread in ("remote", "missing", "unreadable")]
+
+
+def _digits(instance: dict[str, Any], sources: dict[str, Provenance], document: Document,
+            edition: str, shape: tables.Shape) -> list[Observation]:
     read = _ocr_cells(document)
     if not read:
         return []

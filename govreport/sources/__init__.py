@@ -27,7 +27,8 @@ from typing import Any
 
 from attrs import define, evolve
 
-from govreport.sources.document import Cell, Document, Line, Table
+from govreport.sources.document import Cell, Document, Line, Picture, Table
+from govreport.sources.embedded import read_embedded
 from govreport.sources.encoding import TEXT_CONTROL, split_bom, utf16_without_bom
 from govreport.sources.errors import MESSAGES, MissingExtra, ReadError
 from govreport.sources.instance import load_instance
@@ -51,6 +52,7 @@ __all__ = [
     "Line",
     "MissingExtra",
     "OCR_MODES",
+    "Picture",
     "ReadError",
     "Source",
     "Table",
@@ -263,10 +265,13 @@ class Source:
     document: Document | None = None
 
 
-def read_source(data: bytes, *, name: str, limits: Limits | None = None, ocr: str = "auto") -> Source:
+def read_source(data: bytes, *, name: str, limits: Limits | None = None, ocr: str = "auto",
+                directory: str | None = None) -> Source:
     """``data`` as a :class:`Source`: the one place that decides JSON instance or document.
 
-    ``ocr`` (one of :data:`OCR_MODES`) says when scanned pages are read by OCR."""
+    ``ocr`` (one of :data:`OCR_MODES`) says when scanned pages and pictures are read by
+    OCR; ``directory`` is where the file was read from, if from disk (see
+    :func:`read_document`)."""
     shown = _display(name)
     if len(data) > MAX_BYTES:
         raise ReadError(shown, "too-large", size=len(data), limit=MAX_BYTES)
@@ -274,7 +279,7 @@ def read_source(data: bytes, *, name: str, limits: Limits | None = None, ocr: st
     if media == JSON:
         return Source(media_type=JSON, instance=load_instance(data, shown))
     return Source(media_type=media, document=read_document(data, name=name, media_type=media, limits=limits,
-                                                           ocr=ocr))
+                                                           ocr=ocr, directory=directory))
 
 
 def read_document(
@@ -284,6 +289,7 @@ def read_document(
     media_type: str | None = None,
     limits: Limits | None = None,
     ocr: str = "auto",
+    directory: str | None = None,
 ) -> Document:
     """Read a report document from a path (``str``/``PathLike``) or from raw bytes.
 
@@ -299,7 +305,12 @@ def read_document(
 
     ``ocr`` (one of :data:`OCR_MODES`): ``auto`` (default) reads a PDF without a usable
     text layer, and image files (PNG, JPEG, TIFF), by OCR (extra ``ocr``); ``always``
-    also reads PDFs that have a text layer by OCR; ``never`` refuses scanned files.
+    also reads PDFs that have a text layer by OCR; ``never`` refuses scanned files. Pictures
+    inside DOCX and HTML files are read by OCR in their place (:mod:`govreport.sources.embedded`):
+    with ``auto`` when the document lacks some of the report's tables (the pictures showing
+    a ruled table), with ``always`` all of them. ``directory`` is where an HTML file's
+    pictures named by a relative ``src`` are looked for: the file's own directory for a
+    path, none for bytes unless given (nothing is ever fetched from the network).
     """
     if ocr not in OCR_MODES:
         raise ValueError(f"ocr must be one of {', '.join(OCR_MODES)}, not {ocr!r}")
@@ -312,6 +323,8 @@ def read_document(
             raise ReadError(shown, "too-large", size=len(data), limit=MAX_BYTES)
     else:
         path = os.fspath(source)
+        if directory is None:
+            directory = os.path.dirname(os.path.abspath(path))
         shown = name or path
         doc_name = name or os.path.basename(path)
         data = read_file(path, shown)
@@ -330,7 +343,8 @@ def read_document(
     if media == HTML:
         from govreport.sources.html import read_html
 
-        document = read_html(data, name=shown, sha256=digest, limits=limits)
+        document = read_embedded(read_html(data, name=shown, sha256=digest, limits=limits), name=shown, mode=ocr,
+                                 limits=limits, directory=directory)
     elif media == PDF:
         from govreport.sources.pdf import read_pdf
 
@@ -351,7 +365,8 @@ def read_document(
     elif media == DOCX:
         from govreport.sources.docx import read_docx
 
-        document = read_docx(data, name=shown, sha256=digest, limits=limits)
+        document = read_embedded(read_docx(data, name=shown, sha256=digest, limits=limits), name=shown, mode=ocr,
+                                 limits=limits)
     else:
         from govreport.sources.text import read_text
 

@@ -12,7 +12,7 @@ from attrs import define, field
 
 from govreport.location import Location
 
-__all__ = ["Cell", "Document", "Line", "OcrText", "Table"]
+__all__ = ["Cell", "Document", "Line", "OcrText", "Picture", "Table"]
 
 
 @define(frozen=True, kw_only=True, slots=True)
@@ -69,6 +69,24 @@ class Table:
 
 
 @define(frozen=True, kw_only=True, slots=True)
+class Picture:
+    """A picture inside a DOCX or HTML file, which may hold a table printed as an image.
+
+    ``index`` is the block it precedes (as in ``Document.images``); ``name`` is the
+    package part (``word/media/image1.png``) or the ``src`` as written (a ``data:`` URI
+    shortened to its media type). ``data`` is the image's bytes when they are at hand
+    (DOCX parts, ``data:`` URIs, files next to an HTML file read from disk); otherwise
+    ``unread`` says why not (``remote``: on the network, never fetched; ``missing``: no
+    such file, or no directory to look in; ``unreadable``: not an image, or too large).
+    """
+
+    index: int
+    name: str
+    data: bytes = b""
+    unread: str = ""
+
+
+@define(frozen=True, kw_only=True, slots=True)
 class Document:
     """A source document as a sequence of blocks in reading order."""
 
@@ -83,6 +101,9 @@ class Document:
     #: (``len(blocks)`` for one at the end). Only the place is kept -- enough to say that
     #: a table which is missing was printed as a picture.
     images: tuple[int, ...] = ()
+    #: The pictures of a DOCX or HTML file in reading order (see :class:`Picture`); those
+    #: read by OCR are spliced into ``blocks`` in their place and left out of ``images``.
+    pictures: tuple[Picture, ...] = ()
 
     def lines(self) -> list[Line]:
         """The text lines only (tables left out)."""

@@ -17,6 +17,13 @@ line; ``w:tab`` is a tab. Paragraph text is kept as written (no trimming or widt
 normalisation -- the structure stage does that); whitespace-only paragraphs produce
 no line.
 
+Pictures. Each picture of the body (``a:blip`` in ``w:drawing``, ``v:imagedata`` in
+``w:pict``; the fallback copy of ``mc:AlternateContent`` left out) becomes a
+:class:`~govreport.sources.document.Picture` in body order, with the bytes of its
+package part (``word/media/...``) and the part's name; a picture linked to a file
+outside the package is ``remote`` (never fetched). Pictures inside data tables are not
+looked at. Whether they are read by OCR is decided by :mod:`govreport.sources.embedded`.
+
 Locations. A line's ``Location.line`` is the paragraph's 1-based index among the
 paragraphs read in reading order *outside data tables* (empty paragraphs count, so
 the number identifies the paragraph in the file; several lines of one paragraph split
@@ -42,7 +49,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from govreport.location import Location
-from govreport.sources.document import Cell, Document, Line, Table
+from govreport.sources.document import Cell, Document, Line, Picture, Table
 from govreport.sources.errors import MissingExtra, ReadError, error_detail
 from govreport.sources.grid import MAX_COLUMN_SPAN, GridLimit, Slot, Span, expand
 from govreport.sources.limits import MAX_GRID_CELLS, Limits
@@ -53,6 +60,9 @@ MAX_GRID_SPAN = MAX_COLUMN_SPAN
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
+_IMAGEDATA = "{urn:schemas-microsoft-com:vml}imagedata"
 _P = _W + "p"
 _TBL = _W + "tbl"
 _TR = _W + "tr"
@@ -156,6 +166,7 @@ def read_docx(data: bytes, *, name: str, sha256: str, limits: Limits | None = No
     return Document(
         blocks=walker.finish(),
         images=tuple(walker.images),
+        pictures=tuple(_pictures(package, walker.pictures)),
         media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         sha256=sha256,
         name=name,
@@ -163,6 +174,20 @@ def read_docx(data: bytes, *, name: str, sha256: str, limits: Limits | None = No
         title=title,
         metadata=metadata,
     )
+
+
+def _pictures(package: Any, found: list[tuple[int, str, bool]]) -> Iterator[Picture]:
+    """The pictures' bytes and part names, by their relationship ids."""
+    rels = package.part.rels
+    for index, rid, linked in found:
+        rel = rels.get(rid)
+        if rel is None:
+            continue  # a dangling id: Word shows nothing either
+        if linked or rel.is_external:
+            yield Picture(index=index, name=str(rel.target_ref), unread="remote")
+            continue
+        part = rel.target_part
+        yield Picture(index=index, name=str(part.partname).lstrip("/"), data=bytes(part.blob))
 
 
 def _properties(package: Any) -> tuple[str | None, dict[str, str]]:
@@ -248,6 +273,7 @@ class _Walker:
         self.max_cells = max_cells
         self.tables = 0  # tables met so far, for messages
         self.images: list[int] = []  # see Document.images
+        self.pictures: list[tuple[int, str, bool]] = []  # (block index, relationship id, linked)
 
     def container(self, element: Any) -> None:
         for child in _children(element):
@@ -260,6 +286,13 @@ class _Walker:
         self.paragraphs += 1
         if next(element.iter(_W + "drawing", _W + "pict"), None) is not None:
             self.images.append(len(self.blocks))
+            for image in element.iter(_BLIP, _IMAGEDATA):
+                if next(image.iterancestors(_MC + "Fallback"), None) is not None:
+                    continue  # the same picture again, for older readers
+                embed = image.get(_R + "embed") or image.get(_R + "id")
+                link = image.get(_R + "link")
+                if embed or link:
+                    self.pictures.append((len(self.blocks), embed or link, not embed))
         for text in _paragraph_lines(element):
             if text.strip():
                 self.blocks.append(Line(text=text, location=Location(line=self.paragraphs)))

@@ -54,6 +54,15 @@ MESSAGES: dict[str, Text] = {
         "table {table} expands to more than {limit} grid positions through its merged cells; reading stopped "
         "(set {variable} to raise the limit)",
     ),
+    "too-many-images": Text(
+        "文件中需要OCR查看的图片超过{limit}张，已停止读取（可设置环境变量{variable}调高上限）",
+        "more than {limit} pictures of the file would be looked at by OCR; reading stopped (set {variable} to raise the limit)",
+    ),
+    "image-too-large": Text(
+        "图片{detail}有{size}个像素，超过可OCR读取的{limit}个（疑似解压炸弹；可设置环境变量{variable}调高上限）",
+        "the picture {detail} has {size} pixels, more than the {limit} OCR may decode (a decompression bomb?; "
+        "set {variable} to raise the limit)",
+    ),
     "docx-bomb": Text(
         "DOCX文件解压后过大，疑似压缩炸弹：{detail}（可设置环境变量{variable}调高上限）",
         "the DOCX file expands far too much (a zip bomb?): {detail} (set {variable} to raise the limit)",
@@ -182,7 +191,7 @@ class MissingExtra(ReadError):
 
     extra: str
 
-    def __init__(self, file: str, media: str, extra: str) -> None:
+    def __init__(self, file: str, media: str | tuple[str, str], extra: str) -> None:
         self.extra = extra
         super().__init__(file, "missing-extra", media=media, extra=extra)
 

@@ -57,7 +57,7 @@ from collections.abc import Callable
 from html.parser import HTMLParser
 
 from govreport.location import Location
-from govreport.sources.document import Cell, Document, Line, Table
+from govreport.sources.document import Cell, Document, Line, Picture, Table
 from govreport.sources.encoding import decode
 from govreport.sources.errors import ReadError
 from govreport.sources.html_scan import Attrs, scan
@@ -101,9 +101,12 @@ _META_NOISE = frozenset(
 
 
 class _Image:
-    """Where an ``<img>`` stands among the blocks (only its place is kept)."""
+    """Where an ``<img>`` stands among the blocks, and its ``src`` (``""`` when it has none)."""
 
-    __slots__ = ()
+    __slots__ = ("src",)
+
+    def __init__(self, src: str | None) -> None:
+        self.src = (src or "").strip()
 
 
 class _Container:
@@ -252,6 +255,7 @@ class _Builder:
         self.max_cells = (limits or Limits()).grid_cells
         self.opened = 0  # tables opened so far, for messages
         self.images: tuple[int, ...] = ()
+        self.pictures: tuple[Picture, ...] = ()
         self.root = _Container()
         self.tables: list[_TableState] = []
         self.title: str | None = None
@@ -413,7 +417,7 @@ class _Builder:
         elif tag == "img":
             container = self._container()
             container.flush()
-            container.blocks.append(_Image())
+            container.blocks.append(_Image(dict(attrs).get("src")))
         elif tag in _BLOCK:
             self._break()
             if tag == "pre":
@@ -490,7 +494,8 @@ class _Builder:
         while self.tables:
             self._close_table()
         self.root.flush()
-        blocks, self.images = _materialise(self.root.blocks)
+        blocks, self.pictures = _materialise(self.root.blocks)
+        self.images = tuple(p.index for p in self.pictures)
         return blocks
 
 
@@ -567,14 +572,15 @@ class _Scanned(_Builder):
         self._text(html_lib.unescape(f"&#{name};"))
 
 
-def _materialise(blocks: list[Line | _PendingTable | _Image]) -> tuple[tuple[Line | Table, ...], tuple[int, ...]]:
-    """The blocks as lines and tables, and where the images stood (see ``Document.images``)."""
+def _materialise(blocks: list[Line | _PendingTable | _Image]) -> tuple[tuple[Line | Table, ...], tuple[Picture, ...]]:
+    """The blocks as lines and tables, and the images: where they stood (see
+    ``Document.images``) and their ``src`` (read, if at all, by :mod:`govreport.sources.embedded`)."""
     out: list[Line | Table] = []
-    images: list[int] = []
+    images: list[Picture] = []
     index = 0
     for block in blocks:
         if isinstance(block, _Image):
-            images.append(len(out))
+            images.append(Picture(index=len(out), name=block.src))
             continue
         if isinstance(block, Line):
             out.append(block)
@@ -648,6 +654,7 @@ def read_html(
     return Document(
         blocks=blocks,
         images=page.images,
+        pictures=page.pictures,
         media_type=media_type,
         sha256=sha256,
         name=name,

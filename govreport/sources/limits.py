@@ -29,6 +29,8 @@ __all__ = [
     "MAX_DOCX_RATIO",
     "MAX_DOCX_TOTAL",
     "MAX_GRID_CELLS",
+    "MAX_IMAGES",
+    "MAX_IMAGE_PIXELS",
     "MAX_PDF_OBJECTS",
     "MAX_PDF_PAGES",
     "MAX_PDF_PAGE_OBJECTS",
@@ -90,6 +92,16 @@ MAX_DOCUMENT_CHARS = 2_000_000
 #: left blank with READ-AMBIGUOUS. ``GOVREPORT_MAX_DIGIT_SPLITS``.
 MAX_DIGIT_SPLITS = 250_000
 
+#: Pictures of one DOCX or HTML file looked at for OCR (decoded, searched for a ruled
+#: table, and read): a report's tables printed as pictures are 2-10 pictures, each read
+#: in ~5-10 s ("too-many-images"). ``GOVREPORT_MAX_IMAGES``.
+MAX_IMAGES = 40
+
+#: Pixels of one picture decoded for OCR ("image-too-large"), checked from the image's
+#: header before it is decoded: a PNG of a few KB may claim 100,000 x 100,000 pixels (a
+#: decompression bomb). An A4 page at 300 dpi has 8.7 million. ``GOVREPORT_MAX_IMAGE_PIXELS``.
+MAX_IMAGE_PIXELS = 40_000_000
+
 _ENV = {
     "grid_cells": ("GOVREPORT_MAX_GRID_CELLS", MAX_GRID_CELLS),
     "docx_member": ("GOVREPORT_MAX_DOCX_MEMBER", MAX_DOCX_MEMBER),
@@ -102,6 +114,8 @@ _ENV = {
     "pdf_streams": ("GOVREPORT_MAX_PDF_STREAMS", MAX_PDF_STREAMS),
     "document_chars": ("GOVREPORT_MAX_DOCUMENT_CHARS", MAX_DOCUMENT_CHARS),
     "digit_splits": ("GOVREPORT_MAX_DIGIT_SPLITS", MAX_DIGIT_SPLITS),
+    "images": ("GOVREPORT_MAX_IMAGES", MAX_IMAGES),
+    "image_pixels": ("GOVREPORT_MAX_IMAGE_PIXELS", MAX_IMAGE_PIXELS),
 }
 
 
@@ -144,3 +158,5 @@ class Limits:
     pdf_streams: int = field(factory=lambda: _default("pdf_streams"), validator=_positive)
     document_chars: int = field(factory=lambda: _default("document_chars"), validator=_positive)
     digit_splits: int = field(factory=lambda: _default("digit_splits"), validator=_positive)
+    images: int = field(factory=lambda: _default("images"), validator=_positive)
+    image_pixels: int = field(factory=lambda: _default("image_pixels"), validator=_positive)

@@ -49,11 +49,11 @@ import statistics
 from typing import Any
 
 from govreport.location import Location
-from govreport.sources.document import Document, Line, OcrText
+from govreport.sources.document import Document, Line, OcrText, Table
 from govreport.sources.errors import MissingExtra, ReadError, error_detail
 from govreport.sources.pdf import _PAGE_NUMBER, MARGIN_BAND, _assemble, _Block, _Fragment, _PdfCell
 
-__all__ = ["OCR_MODES", "available", "read_image", "read_scanned_pdf"]
+__all__ = ["OCR_MODES", "available", "load_picture", "read_image", "read_pictures", "read_scanned_pdf", "ruled"]
 
 #: ``--ocr``: ``auto`` reads a PDF page by OCR when the PDF has no usable text layer;
 #: ``always`` reads every PDF page by OCR; ``never`` refuses scanned files.
@@ -107,7 +107,7 @@ def _engine() -> Any:
     return rapid(params={"Global.print_verbose": False})
 
 
-def _require(name: str, media: str) -> tuple[Any, Any]:
+def _require(name: str, media: str | tuple[str, str]) -> tuple[Any, Any]:
     try:
         cv2, numpy, _ = _modules()
     except ImportError:
@@ -160,6 +160,67 @@ def read_image(data: bytes, *, name: str, sha256: str, media_type: str) -> Docum
                         detail=error_detail(error)) from None
     pages = [_read_page(grey, number, 72 / dpi, cv2, numpy) for number, (grey, dpi) in enumerate(frames, 1)]
     return _document(pages, name=name, sha256=sha256, media_type=media_type, title=None, metadata={})
+
+
+#: Formats a picture inside a DOCX or HTML file is decoded from (never EPS and the like,
+#: which PIL reads by running other programs).
+PICTURE_FORMATS = ("PNG", "JPEG", "TIFF", "BMP", "GIF", "WEBP")
+
+
+def load_picture(data: bytes, *, name: str, image: str, max_pixels: int) -> tuple[Any, float] | None:
+    """A picture inside a document (its first frame) in grey on white, and its resolution;
+    None when it is no image of :data:`PICTURE_FORMATS` (a Word drawing, SVG...).
+
+    The pixel count is checked from the header before anything is decoded
+    (``image-too-large``: a few KB of PNG may claim billions of pixels)."""
+    _, numpy = _require(name, ("DOCX/HTML中的图片", "pictures in DOCX/HTML"))
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data), formats=PICTURE_FORMATS) as picture:
+            width, height = picture.size
+            if width * height > max_pixels:
+                raise ReadError(name, "image-too-large", detail=image, size=width * height, limit=max_pixels,
+                                variable="GOVREPORT_MAX_IMAGE_PIXELS")
+            dpi = _dpi(picture.info.get("dpi"))
+            if picture.mode in ("RGBA", "LA", "PA") or "transparency" in picture.info:
+                # transparent paper is white paper (converted directly it would be black)
+                paper = Image.new("RGBA", picture.size, (255, 255, 255, 255))
+                grey = Image.alpha_composite(paper, picture.convert("RGBA")).convert("L")
+            else:
+                grey = picture.convert("L")
+            return numpy.array(grey), dpi
+    except ReadError:
+        raise
+    except Exception:  # PIL's errors on what is no picture it can read (or a damaged one)
+        return None
+
+
+def ruled(grey: Any, dpi: float) -> bool:
+    """Whether a picture shows a ruled table (the page reader's grid search, without OCR)."""
+    cv2, numpy, _ = _modules()
+    height, width = grey.shape[:2]
+    page = (max(height, round(11.69 * dpi)), max(width, round(8.27 * dpi)))
+    if max(height, width) > MAX_SIDE:
+        factor = MAX_SIDE / max(height, width)
+        grey = cv2.resize(grey, (int(width * factor), int(height * factor)), interpolation=cv2.INTER_AREA)
+        page = (round(page[0] * factor), round(page[1] * factor))
+    if min(grey.shape[:2]) < 40:
+        return False  # an icon
+    ink = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+    return bool(_tables(ink, cv2, numpy, page)[0])
+
+
+def read_pictures(pictures: list[tuple[Any, float]]) -> tuple[Line | Table, ...]:
+    """Pictures that follow one another in a document, read like the pages of a scan (a
+    table continued from one picture to the next is joined); ``Location.page`` is the
+    picture's place in ``pictures`` (1-based)."""
+    cv2, numpy, _ = _modules()
+    pages = [_read_page(grey, number, 72 / dpi, cv2, numpy, picture=True)
+             for number, (grey, dpi) in enumerate(pictures, 1)]
+    _align(pages)
+    blocks, _ = _assemble(pages)
+    return blocks
 
 
 def _dpi(value: Any) -> float:
@@ -232,17 +293,24 @@ class _Box:
         return (self.top + self.bottom) / 2
 
 
-def _read_page(grey: Any, number: int, points: float, cv2: Any, numpy: Any) -> list[_Block]:
-    """The blocks of one page image in reading order; ``points`` converts pixels to points."""
+def _read_page(grey: Any, number: int, points: float, cv2: Any, numpy: Any, picture: bool = False) -> list[_Block]:
+    """The blocks of one page image in reading order; ``points`` converts pixels to points.
+
+    A ``picture`` (cut out of a page) is searched for ruling as on the A4 page it would
+    be part of: the strokes that count as rules are as long as on a page of its
+    resolution, not a fraction of the picture (which would take a digit's stroke for one)."""
     height, width = grey.shape[:2]
+    page = (max(height, round(11.69 * 72 / points)), max(width, round(8.27 * 72 / points))) if picture else None
     if max(height, width) > MAX_SIDE:
         factor = MAX_SIDE / max(height, width)
+        if page is not None:
+            page = (round(page[0] * factor), round(page[1] * factor))
         grey = cv2.resize(grey, (int(width * factor), int(height * factor)), interpolation=cv2.INTER_AREA)
         points /= factor
         height, width = grey.shape[:2]
     grey = _deskew(grey, cv2, numpy)
     ink = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
-    tables, rules = _tables(ink, cv2, numpy)
+    tables, rules = _tables(ink, cv2, numpy, page)
     # Text is read with the ruling removed: a cell's box (or a slightly turned cell's
     # crop) must not bring a piece of rule into the recogniser, which reads it as 1.
     # Painted with the paper's own grey: white stripes on a grey scan would read as boxes.
@@ -355,10 +423,12 @@ def _deskew(grey: Any, cv2: Any, numpy: Any) -> Any:
     return cv2.warpAffine(grey, matrix, (width, height), flags=cv2.INTER_LINEAR, borderValue=255)
 
 
-def _tables(ink: Any, cv2: Any, numpy: Any) -> tuple[list[tuple[tuple[int, int, int, int], list[tuple[int, int, int, int]]]], Any]:
+def _tables(ink: Any, cv2: Any, numpy: Any, page: tuple[int, int] | None = None
+            ) -> tuple[list[tuple[tuple[int, int, int, int], list[tuple[int, int, int, int]]]], Any]:
     """Each ruled table of the page (its box and the boxes of its cells, in pixels), and
-    the mask of the ruling lines."""
-    height, width = ink.shape[:2]
+    the mask of the ruling lines. ``page`` is the (height, width) the strokes of a rule
+    are measured against (default: the image's)."""
+    height, width = page or ink.shape[:2]
     horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(25, width // 30), 1)))
     vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(20, height // 60))))
     rules = cv2.dilate(horizontal | vertical, numpy.ones((3, 3), numpy.uint8))
