@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from govreport.extract.stream import Stream, _data, _spaced
+from govreport.extract.labels import data, spaced
+from govreport.extract.stream import Stream
 from govreport.location import Location
 
 __all__ = ["PREAMBLE", "SECTIONS", "find_sections", "metadata", "section_texts"]
@@ -24,7 +25,7 @@ _NUMERALS = "一二三四五六七八"
 def _heading_regex() -> re.Pattern[str]:
     parts = []
     for i, name in enumerate(SECTIONS):
-        patterns = "|".join(_spaced(p) for p in _data()["sections"][name])
+        patterns = "|".join(spaced(p) for p in data()["sections"][name])
         parts.append(f"(?P<s{i}>{patterns})")
     # A numeral (一 … 八, or the dash-like 一 look-alikes) and 、 or . before the words.
     words = "|".join(parts)

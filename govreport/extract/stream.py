@@ -3,28 +3,26 @@
 Every source format ends up here the same way: each text line and each table-grid row
 becomes a *line* of *pieces* (a grid cell, a ``|``-separated cell, or the whole line),
 normalised (:class:`~govreport.extract.normalize.View`) and joined into one string.
-Labels are found in that string with the patterns of ``labels.json``; cells are the
-numbers and blank markers outside labels. Every event keeps the piece it came from,
-so its source location is one lookup away.
+Labels are found in that string with the patterns of ``labels.json``
+(:mod:`~govreport.extract.labels`); cells are the numbers and blank markers outside
+labels. Every event keeps the piece it came from, so its source location is one
+lookup away.
 """
 
 from __future__ import annotations
 
 import bisect
-import functools
-import importlib.resources
-import json
 import re
 from collections.abc import Iterable
-from typing import Any
 
 from attrs import define
 
+from govreport.extract.labels import LabelDef, find_labels, label_defs
 from govreport.extract.normalize import View
 from govreport.location import Location
 from govreport.sources.document import Document, Line, Table
 
-__all__ = ["Cell", "Event", "LabelDef", "Piece", "Stream", "label_defs"]
+__all__ = ["Cell", "Event", "Piece", "Stream"]
 
 
 @define(slots=True)
@@ -61,18 +59,6 @@ class Piece:
                         table=base.table, row=base.row, cell=base.cell, x=base.x, y=base.y)
 
 
-@define(frozen=True, slots=True)
-class LabelDef:
-    """A label people print, for a row, a group, a header or a section heading."""
-
-    key: str  # row/group pointer, "header:<table>:<edition>", or "section:<name>"
-    kind: str  # "row" | "group" | "header" | "section"
-    pattern: str
-    enum: str | None = None
-    enum_required: bool = False
-    variant: bool = False
-
-
 @define(slots=True)
 class Cell:
     """A cell value as printed: a number (maybe run together with others) or a blank."""
@@ -106,107 +92,6 @@ class Event:
     cell: Cell | None = None
     text: str = ""  # the matched label text (normalised)
     piece: Piece | None = None
-
-
-def _is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or ch in "“”、"
-
-
-def _spaced(pattern: str) -> str:
-    """Allow whitespace (spaces, line breaks) between consecutive Chinese characters.
-
-    Character classes (``[、和及]``) are left alone.
-    """
-    out: list[str] = []
-    in_class = False
-    escaped = False
-    for i, ch in enumerate(pattern):
-        out.append(ch)
-        if escaped:
-            escaped = False
-            continue
-        if ch == "\\":
-            escaped = True
-            continue
-        if ch == "[" and not in_class:
-            in_class = True
-            continue
-        if ch == "]" and in_class:
-            in_class = False
-            continue
-        if not in_class and _is_cjk(ch) and i + 1 < len(pattern) and _is_cjk(pattern[i + 1]):
-            out.append("[ \n]*")
-    return "".join(out)
-
-
-@functools.cache
-def _data() -> dict[str, Any]:
-    text = (importlib.resources.files("govreport.extract") / "labels.json").read_text(encoding="utf-8")
-    data: dict[str, Any] = json.loads(text)
-    return data
-
-
-@functools.cache
-def label_defs() -> tuple[LabelDef, ...]:
-    """Every label definition, most specific (longest pattern) first."""
-    data = _data()
-    defs: list[LabelDef] = []
-    for kind in ("rows", "groups"):
-        for key, spec in data[kind].items():
-            for pattern in spec["match"]:
-                defs.append(LabelDef(key=key, kind=kind[:-1], pattern=pattern, enum=spec.get("enum"),
-                                     enum_required=bool(spec.get("enum_required"))))
-    for table, editions in data["headers"].items():
-        for edition, patterns in editions.items():
-            for pattern in patterns:
-                defs.append(LabelDef(key=f"header:{table}:{edition}", kind="header", pattern=pattern))
-    for name, patterns in data["sections"].items():
-        for pattern in patterns:
-            defs.append(LabelDef(key=f"section:{name}", kind="section", pattern=pattern))
-    return tuple(sorted(defs, key=lambda d: -len(d.pattern)))
-
-
-@functools.cache
-def _label_regexes() -> tuple[tuple[int, re.Pattern[str]], ...]:
-    """One compiled pattern per label definition (index into :func:`label_defs`).
-
-    Matching each pattern on its own lets the regex engine skip ahead to its literal
-    characters; one big alternation tried every pattern at every position and was
-    eight times slower on a typical report.
-    """
-    out = []
-    for i, d in enumerate(label_defs()):
-        if d.kind == "section":
-            continue
-        body = _spaced(d.pattern)
-        if d.enum:
-            # The list number printed before a sub-row label belongs to the label, so it
-            # is never read as a cell ("00000002.其他法律…" = cells 0000000, label 2.其他法律…).
-            enum = rf"(?:\({d.enum}\)|{d.enum}[ ]*[.、,:)])[ ]*"
-            body = f"{enum}{body}" if d.enum_required else f"(?:{enum})?{body}"
-        out.append((i, re.compile(body)))
-    return tuple(out)
-
-
-def find_labels(text: str) -> list[tuple[int, int, int]]:
-    """Non-overlapping label matches as (start, end, definition index), leftmost first.
-
-    Where several labels match at the same place, the most specific (longest pattern,
-    first in :func:`label_defs`) wins, as in an ordered alternation.
-    """
-    matches = []
-    for index, regex in _label_regexes():
-        for m in regex.finditer(text):
-            if m.end() > m.start():
-                matches.append((m.start(), index, m.end()))
-    matches.sort()
-    out = []
-    last = -1
-    for start, index, end in matches:
-        if start >= last:
-            out.append((start, end, index))
-            last = end
-    return out
 
 
 _NUMBER = re.compile(
