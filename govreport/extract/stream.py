@@ -296,7 +296,10 @@ class Stream:
     def events(self, start: int, end: int) -> list[Event]:
         """Labels and cells in ``[start, end)``, in stream order."""
         labels = self.labels(start, end)
+        # Labels never overlap, so their ends are in order as their starts are.
         taken = [(e.start, e.end) for e in labels]
+        ends = [e.end for e in labels]
+        starts = [e.start for e in labels]
         events: list[Event] = list(labels)
         first = bisect.bisect_right(self._starts, start) - 1
         for piece in self.pieces[max(first, 0):]:
@@ -305,7 +308,8 @@ class Stream:
             pend = piece.start + len(piece.view.text)
             if pend <= start:
                 continue
-            events.extend(self._cells(piece, taken, start, end))
+            near = taken[bisect.bisect_right(ends, piece.start):bisect.bisect_left(starts, pend)]
+            events.extend(self._cells(piece, near, start, end))
         events.sort(key=lambda e: (e.start, 0 if e.label else 1))
         return events
 
@@ -334,15 +338,16 @@ class Stream:
             return []
         return [Event(start=cell.start, end=base + len(text.rstrip()), line=piece.line, cell=cell, piece=piece)]
 
-    def _cells(self, piece: Piece, taken: list[tuple[int, int]], start: int, end: int) -> list[Event]:
+    def _cells(self, piece: Piece, near: list[tuple[int, int]], start: int, end: int) -> list[Event]:
+        """The cells of ``piece`` in ``[start, end)``; ``near`` are the labels that
+        overlap the piece, in order."""
         text = piece.view.text
         base = piece.start
         # The parts of the piece not covered by a label.
-        covered = [(max(s, base) - base, min(e, base + len(text)) - base)
-                   for s, e in taken if s < base + len(text) and e > base]
+        covered = [(max(s, base) - base, min(e, base + len(text)) - base) for s, e in near]
         free = []
         pos = 0
-        for s, e in sorted(covered):
+        for s, e in covered:
             if s > pos:
                 free.append((pos, s))
             pos = max(pos, e)
