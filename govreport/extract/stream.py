@@ -12,8 +12,9 @@ lookup away.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from attrs import define
 
@@ -245,6 +246,10 @@ class Stream:
     def piece_at(self, offset: int) -> Piece:
         i = bisect.bisect_right(self._starts, offset) - 1
         return self.pieces[max(i, 0)]
+
+    def pieces_from(self, offset: int) -> Iterator[Piece]:
+        """The pieces in order, from the one holding ``offset`` on."""
+        return itertools.islice(self.pieces, max(bisect.bisect_right(self._starts, offset) - 1, 0), None)
 
     def line_of(self, offset: int) -> int:
         return bisect.bisect_right(self.line_starts, offset) - 1
