@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from govreport import ReadError, Validator
 from govreport.api import read_bytes
-from govreport.extract.stream import label_defs
+from govreport.extract.labels import label_defs
 from govreport.writers.render import render
 from tests.conftest import EXAMPLES
 from tests.hostile_inputs import docx_package, docx_paragraphs, pdf_pages

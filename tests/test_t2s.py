@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 import govreport
+from govreport.extract.labels import find_labels, label_defs
 from govreport.extract.normalize import normalize, t2s
-from govreport.extract.stream import find_labels, label_defs
 from govreport.sources import Line, read_document
 from tests.corpus import accuracy
 from tests.tools import build_t2s

@@ -628,46 +628,49 @@ def _parents(ptr: str) -> frozenset[str]:
     return frozenset(pointer(path[:i]) for i in range(1, len(path)))
 
 
-def _score(group: Group, row: str) -> float:
+def _scores(group: Group, rows: list[str]) -> list[float]:
+    """The evidence score of ``group`` being each of ``rows``."""
     strong, medium, after, groups_seen, short = group.evidence()
     if short:
-        return -30.0  # too few cells to be a row, even run together: a stray number
-    score = 10.0
-    if row in strong:
-        score += 20
-    elif strong:
-        score -= 15
-    if row in medium:
-        score += 8
-    elif row in after and not strong and not medium:
-        score += 3
-    if groups_seen & _parents(row):
-        score += 1
-    if row in groups_seen:  # （六）其他处理 printed as one row
-        score += 6
+        return [-30.0] * len(rows)  # too few cells to be a row, even run together: a stray number
+    base = 10.0
     if len(group.cells) > 7 and len(_trim(group.cells, 7)) != 7:
-        score -= 4
-    return score
+        base -= 4
+    out = []
+    for row in rows:
+        score = base
+        if row in strong:
+            score += 20
+        elif strong:
+            score -= 15
+        if row in medium:
+            score += 8
+        elif row in after and not strong and not medium:
+            score += 3
+        if groups_seen & _parents(row):
+            score += 1
+        if row in groups_seen:  # （六）其他处理 printed as one row
+            score += 6
+        out.append(score)
+    return out
 
 
 def _align(groups: list[Group], rows: list[str]) -> tuple[float, list[tuple[int, int]]]:
     """Monotone alignment of groups to rows maximising the evidence score."""
     skip_row, drop_group = -6.0, -9.0
     n, m = len(groups), len(rows)
+    scores = [_scores(g, rows) for g in groups]
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     move = [[0] * (m + 1) for _ in range(n + 1)]
-    for i in range(n + 1):
-        for j in range(m + 1):
-            if i == 0 and j == 0:
-                continue
-            options = []
-            if i and j:
-                options.append((best[i - 1][j - 1] + _score(groups[i - 1], rows[j - 1]), 1))
-            if j:
-                options.append((best[i][j - 1] + skip_row, 2))
-            if i:
-                options.append((best[i - 1][j] + drop_group, 3))
-            best[i][j], move[i][j] = max(options)
+    for j in range(1, m + 1):
+        best[0][j], move[0][j] = best[0][j - 1] + skip_row, 2
+    for i in range(1, n + 1):
+        above, here, row_scores, moves = best[i - 1], best[i], scores[i - 1], move[i]
+        here[0], moves[0] = above[0] + drop_group, 3
+        for j in range(1, m + 1):
+            # The best of (score, move), ties to the higher move, as max() of the pairs.
+            here[j], moves[j] = max((above[j - 1] + row_scores[j - 1], 1), (here[j - 1] + skip_row, 2),
+                                    (above[j] + drop_group, 3))
     pairs = []
     i, j = n, m
     while i or j:

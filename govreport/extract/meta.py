@@ -8,10 +8,12 @@ same words occur in sentences ("本报告包括总体情况、主动公开政府
 
 from __future__ import annotations
 
+import bisect
 import re
 from datetime import date
 
-from govreport.extract.stream import Stream, _data, _spaced
+from govreport.extract.labels import data, spaced
+from govreport.extract.stream import Stream
 from govreport.location import Location
 
 __all__ = ["PREAMBLE", "SECTIONS", "find_sections", "metadata", "section_texts"]
@@ -24,7 +26,7 @@ _NUMERALS = "一二三四五六七八"
 def _heading_regex() -> re.Pattern[str]:
     parts = []
     for i, name in enumerate(SECTIONS):
-        patterns = "|".join(_spaced(p) for p in _data()["sections"][name])
+        patterns = "|".join(spaced(p) for p in data()["sections"][name])
         parts.append(f"(?P<s{i}>{patterns})")
     # A numeral (一 … 八, or the dash-like 一 look-alikes) and 、 or . before the words.
     words = "|".join(parts)
@@ -79,7 +81,9 @@ def section_texts(stream: Stream, sections: dict[str, tuple[int, int]],
         parts: list[str] = []
         anchors: list[tuple[int, Location]] = []
         length = 0
-        for piece in stream.pieces:
+        for piece in stream.pieces_from(begin):
+            if piece.start >= end:
+                break
             if piece.kind == "grid":
                 continue
             a = max(begin, piece.start)
@@ -127,6 +131,41 @@ def _subtract(span: tuple[int, int], holes: list[tuple[int, int]]) -> list[tuple
 
 # A title: up to 40 characters, a year, up to 30 more, ending in 报告 or 年报.
 _TITLE = re.compile(r"([^\s|:：。，,；;]{0,40}?\d{4}[ ]*年[^\s|。，,；;]{0,30}?(?:报告|年报))")
+_TITLE_YEAR = re.compile(r"(?=\d{4}[ ]*年)")
+_NOT_BEFORE_YEAR = re.compile(r"[\s|:：。，,；;]")
+
+
+def titles(text: str) -> list[re.Match[str]]:
+    """The matches of :data:`_TITLE` in ``text``, as ``finditer`` gives them.
+
+    Tried only where a match can begin: a match has a year (``2021年``) at most 40
+    characters in, after characters none of which may stand before the year, so the
+    first place a match can begin for a year at ``r`` is ``p(r)``, the latest of the
+    search position, ``r - 40`` and just after the last such character before ``r``.
+    A match starting anywhere is one starting at ``p(r)`` for its year ``r`` (the
+    characters in between are allowed), and ``p`` only grows with ``r``, so the first
+    year whose ``p(r)`` gives a match gives the leftmost match.
+    """
+    years = [m.start() for m in _TITLE_YEAR.finditer(text)]
+    if not years:
+        return []
+    stops = [m.start() for m in _NOT_BEFORE_YEAR.finditer(text)]
+    out: list[re.Match[str]] = []
+    pos = 0
+    tried = -1
+    for r in years:
+        if r < pos:
+            continue
+        k = bisect.bisect_left(stops, r) - 1
+        start = max(pos, r - 40, stops[k] + 1 if k >= 0 else 0)
+        if start == tried:
+            continue
+        tried = start
+        m = _TITLE.match(text, start)
+        if m is not None:
+            out.append(m)
+            pos = m.end()
+    return out
 _YEAR = re.compile(r"(\d{4})[ ]*年度?")
 _SUFFIX = re.compile(r"(的)?(政府信息公开|政务公开|信息公开)?(工作)?(年度)?(报告|年报)$")
 _PERIOD = re.compile(r"统计(期限|周期|区间|时间)?[^。]{0,12}?(\d{4})[ ]*年[ ]*1[ ]*月[ ]*1[ ]*日")
@@ -148,7 +187,7 @@ def metadata(stream: Stream, before: int, signed_after: int | None = None) -> di
     doc_title = stream.document.title
     if doc_title:
         candidates.append(re.sub(r"\s+", "", doc_title))
-    for m in _TITLE.finditer(re.sub(r"[ ]+", "", head.replace("\n", " \n"))):
+    for m in titles(re.sub(r"[ ]+", "", head.replace("\n", " \n"))):
         candidates.append(m.group(1))
     # A title split over two lines ("洪泽区人民政府" / "2023年政府信息公开工作年度报告").
     lines = [ln.strip() for ln in head.split("\n") if ln.strip()][:15]

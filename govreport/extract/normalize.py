@@ -51,12 +51,28 @@ _EXTRA = str.maketrans({
 })
 
 
-@functools.lru_cache(maxsize=8192)
 def _char(ch: str) -> str:
+    """The normalised form of one character (never empty: NFKC never gives "")."""
     if ch in _SPACE:
         return " "
     out = unicodedata.normalize("NFKC", ch)
     return out.translate(_EXTRA).translate(_t2s_table())
+
+
+class _Table(dict[int, str]):
+    """``str.translate`` table of :func:`_char`, filled as characters are met (and
+    emptied when it grows past a bound, so hostile text cannot make it huge)."""
+
+    def __missing__(self, code: int) -> str:
+        if len(self) > 65536:
+            self.clear()
+        out = self[code] = _char(chr(code))
+        return out
+
+
+_TABLE = _Table()
+# A space right after a space or a line break (in the normalised text) is dropped.
+_REPEATED_SPACE = re.compile(r"(?<=[ \n]) +")
 
 
 def normalize(text: str) -> str:
@@ -69,30 +85,41 @@ class View:
 
     ``text[i]`` came from ``original[offsets[i]]``. Runs of whitespace become a single
     space; newlines are kept (they separate lines of a table flattened to text).
+
+    The text is translated a whole run at a time (the runs between pinyin junk); only a
+    run where a character becomes several (``⑴`` → ``(1)``) is mapped character by
+    character, so the offsets of every other run are a plain range.
     """
 
     __slots__ = ("offsets", "original", "text")
 
     def __init__(self, original: str) -> None:
         self.original = original
-        chars: list[str] = []
+        parts: list[str] = []
         offsets: list[int] = []
-        junk = _junk_spans(original)
-        j = 0
-        for i, ch in enumerate(original):
-            while j < len(junk) and junk[j][1] <= i:
-                j += 1
-            if j < len(junk) and junk[j][0] <= i < junk[j][1]:
-                continue
-            out = "\n" if ch == "\n" else _char(ch)
-            for piece in out:
-                if piece == " " and chars and chars[-1] in " \n":
-                    continue
-                chars.append(piece)
-                offsets.append(i)
-        self.text = "".join(chars)
+        start = 0
+        for a, b in [*_junk_spans(original), (len(original), len(original))]:
+            run = original[start:a]
+            out = run.translate(_TABLE)
+            parts.append(out)
+            if len(out) == len(run):
+                offsets.extend(range(start, a))
+            else:
+                for i in range(start, a):
+                    offsets.extend([i] * len(_TABLE[ord(original[i])]))
+            start = b
+        text = "".join(parts)
+        if "  " in text or "\n " in text:
+            kept: list[int] = []
+            pos = 0
+            for m in _REPEATED_SPACE.finditer(text):
+                kept.extend(offsets[pos:m.start()])
+                pos = m.end()
+            kept.extend(offsets[pos:])
+            text = _REPEATED_SPACE.sub("", text)
+            offsets = kept
+        self.text = text
         self.offsets = offsets
-
     def source(self, index: int) -> int:
         """The original offset of normalised index ``index`` (end maps past the end)."""
         if index >= len(self.offsets):

@@ -3,28 +3,27 @@
 Every source format ends up here the same way: each text line and each table-grid row
 becomes a *line* of *pieces* (a grid cell, a ``|``-separated cell, or the whole line),
 normalised (:class:`~govreport.extract.normalize.View`) and joined into one string.
-Labels are found in that string with the patterns of ``labels.json``; cells are the
-numbers and blank markers outside labels. Every event keeps the piece it came from,
-so its source location is one lookup away.
+Labels are found in that string with the patterns of ``labels.json``
+(:mod:`~govreport.extract.labels`); cells are the numbers and blank markers outside
+labels. Every event keeps the piece it came from, so its source location is one
+lookup away.
 """
 
 from __future__ import annotations
 
 import bisect
-import functools
-import importlib.resources
-import json
+import itertools
 import re
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Iterator
 
 from attrs import define
 
+from govreport.extract.labels import LabelDef, find_labels, label_defs
 from govreport.extract.normalize import View
 from govreport.location import Location
 from govreport.sources.document import Document, Line, Table
 
-__all__ = ["Cell", "Event", "LabelDef", "Piece", "Stream", "label_defs"]
+__all__ = ["Cell", "Event", "Piece", "Stream"]
 
 
 @define(slots=True)
@@ -61,18 +60,6 @@ class Piece:
                         table=base.table, row=base.row, cell=base.cell, x=base.x, y=base.y)
 
 
-@define(frozen=True, slots=True)
-class LabelDef:
-    """A label people print, for a row, a group, a header or a section heading."""
-
-    key: str  # row/group pointer, "header:<table>:<edition>", or "section:<name>"
-    kind: str  # "row" | "group" | "header" | "section"
-    pattern: str
-    enum: str | None = None
-    enum_required: bool = False
-    variant: bool = False
-
-
 @define(slots=True)
 class Cell:
     """A cell value as printed: a number (maybe run together with others) or a blank."""
@@ -106,107 +93,6 @@ class Event:
     cell: Cell | None = None
     text: str = ""  # the matched label text (normalised)
     piece: Piece | None = None
-
-
-def _is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or ch in "“”、"
-
-
-def _spaced(pattern: str) -> str:
-    """Allow whitespace (spaces, line breaks) between consecutive Chinese characters.
-
-    Character classes (``[、和及]``) are left alone.
-    """
-    out: list[str] = []
-    in_class = False
-    escaped = False
-    for i, ch in enumerate(pattern):
-        out.append(ch)
-        if escaped:
-            escaped = False
-            continue
-        if ch == "\\":
-            escaped = True
-            continue
-        if ch == "[" and not in_class:
-            in_class = True
-            continue
-        if ch == "]" and in_class:
-            in_class = False
-            continue
-        if not in_class and _is_cjk(ch) and i + 1 < len(pattern) and _is_cjk(pattern[i + 1]):
-            out.append("[ \n]*")
-    return "".join(out)
-
-
-@functools.cache
-def _data() -> dict[str, Any]:
-    text = (importlib.resources.files("govreport.extract") / "labels.json").read_text(encoding="utf-8")
-    data: dict[str, Any] = json.loads(text)
-    return data
-
-
-@functools.cache
-def label_defs() -> tuple[LabelDef, ...]:
-    """Every label definition, most specific (longest pattern) first."""
-    data = _data()
-    defs: list[LabelDef] = []
-    for kind in ("rows", "groups"):
-        for key, spec in data[kind].items():
-            for pattern in spec["match"]:
-                defs.append(LabelDef(key=key, kind=kind[:-1], pattern=pattern, enum=spec.get("enum"),
-                                     enum_required=bool(spec.get("enum_required"))))
-    for table, editions in data["headers"].items():
-        for edition, patterns in editions.items():
-            for pattern in patterns:
-                defs.append(LabelDef(key=f"header:{table}:{edition}", kind="header", pattern=pattern))
-    for name, patterns in data["sections"].items():
-        for pattern in patterns:
-            defs.append(LabelDef(key=f"section:{name}", kind="section", pattern=pattern))
-    return tuple(sorted(defs, key=lambda d: -len(d.pattern)))
-
-
-@functools.cache
-def _label_regexes() -> tuple[tuple[int, re.Pattern[str]], ...]:
-    """One compiled pattern per label definition (index into :func:`label_defs`).
-
-    Matching each pattern on its own lets the regex engine skip ahead to its literal
-    characters; one big alternation tried every pattern at every position and was
-    eight times slower on a typical report.
-    """
-    out = []
-    for i, d in enumerate(label_defs()):
-        if d.kind == "section":
-            continue
-        body = _spaced(d.pattern)
-        if d.enum:
-            # The list number printed before a sub-row label belongs to the label, so it
-            # is never read as a cell ("00000002.其他法律…" = cells 0000000, label 2.其他法律…).
-            enum = rf"(?:\({d.enum}\)|{d.enum}[ ]*[.、,:)])[ ]*"
-            body = f"{enum}{body}" if d.enum_required else f"(?:{enum})?{body}"
-        out.append((i, re.compile(body)))
-    return tuple(out)
-
-
-def find_labels(text: str) -> list[tuple[int, int, int]]:
-    """Non-overlapping label matches as (start, end, definition index), leftmost first.
-
-    Where several labels match at the same place, the most specific (longest pattern,
-    first in :func:`label_defs`) wins, as in an ordered alternation.
-    """
-    matches = []
-    for index, regex in _label_regexes():
-        for m in regex.finditer(text):
-            if m.end() > m.start():
-                matches.append((m.start(), index, m.end()))
-    matches.sort()
-    out = []
-    last = -1
-    for start, index, end in matches:
-        if start >= last:
-            out.append((start, end, index))
-            last = end
-    return out
 
 
 _NUMBER = re.compile(
@@ -361,6 +247,10 @@ class Stream:
         i = bisect.bisect_right(self._starts, offset) - 1
         return self.pieces[max(i, 0)]
 
+    def pieces_from(self, offset: int) -> Iterator[Piece]:
+        """The pieces in order, from the one holding ``offset`` on."""
+        return itertools.islice(self.pieces, max(bisect.bisect_right(self._starts, offset) - 1, 0), None)
+
     def line_of(self, offset: int) -> int:
         return bisect.bisect_right(self.line_starts, offset) - 1
 
@@ -411,7 +301,10 @@ class Stream:
     def events(self, start: int, end: int) -> list[Event]:
         """Labels and cells in ``[start, end)``, in stream order."""
         labels = self.labels(start, end)
+        # Labels never overlap, so their ends are in order as their starts are.
         taken = [(e.start, e.end) for e in labels]
+        ends = [e.end for e in labels]
+        starts = [e.start for e in labels]
         events: list[Event] = list(labels)
         first = bisect.bisect_right(self._starts, start) - 1
         for piece in self.pieces[max(first, 0):]:
@@ -420,7 +313,8 @@ class Stream:
             pend = piece.start + len(piece.view.text)
             if pend <= start:
                 continue
-            events.extend(self._cells(piece, taken, start, end))
+            near = taken[bisect.bisect_right(ends, piece.start):bisect.bisect_left(starts, pend)]
+            events.extend(self._cells(piece, near, start, end))
         events.sort(key=lambda e: (e.start, 0 if e.label else 1))
         return events
 
@@ -449,15 +343,16 @@ class Stream:
             return []
         return [Event(start=cell.start, end=base + len(text.rstrip()), line=piece.line, cell=cell, piece=piece)]
 
-    def _cells(self, piece: Piece, taken: list[tuple[int, int]], start: int, end: int) -> list[Event]:
+    def _cells(self, piece: Piece, near: list[tuple[int, int]], start: int, end: int) -> list[Event]:
+        """The cells of ``piece`` in ``[start, end)``; ``near`` are the labels that
+        overlap the piece, in order."""
         text = piece.view.text
         base = piece.start
         # The parts of the piece not covered by a label.
-        covered = [(max(s, base) - base, min(e, base + len(text)) - base)
-                   for s, e in taken if s < base + len(text) and e > base]
+        covered = [(max(s, base) - base, min(e, base + len(text)) - base) for s, e in near]
         free = []
         pos = 0
-        for s, e in sorted(covered):
+        for s, e in covered:
             if s > pos:
                 free.append((pos, s))
             pos = max(pos, e)
