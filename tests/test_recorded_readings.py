@@ -28,10 +28,22 @@ def _input(name: str, entry: dict[str, Any]) -> Any:
     return entry["text"].encode("utf-8")
 
 
+def _without_absent_pictures(value: Any) -> Any:
+    """The reading without ``"image": None`` in its locations: the field (which picture
+    a value was read from, by OCR) came after the record was taken, and is None for
+    every document in it."""
+    if isinstance(value, dict):
+        return {k: _without_absent_pictures(v) for k, v in value.items() if not (k == "image" and v is None)}
+    if isinstance(value, list):
+        return [_without_absent_pictures(v) for v in value]
+    return value
+
+
 @pytest.mark.parametrize("name", sorted(RECORD))
 def test_reading_is_as_recorded(name: str) -> None:
     entry = RECORD[name]
-    assert rec.reading_of(name, _input(name, entry)) == entry["reading"]
+    got = rec.reading_of(name, _input(name, entry))
+    assert _without_absent_pictures(got) == _without_absent_pictures(entry["reading"])
 
 
 def test_the_record_covers_every_kind_of_input() -> None:
