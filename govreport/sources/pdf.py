@@ -206,7 +206,10 @@ def _pdfium_pages(data: bytes, pdfium: Any) -> Generator[Any]:
 def _pdfplumber_pages(data: bytes, pdfium: Any, pdfplumber: Any) -> Generator[Any]:
     """The same as :func:`_pdfium_pages`, read by pdfplumber (pdfminer): used for the
     files pdfium cannot open or lay out like pdfminer (rotated or cropped pages)."""
-    logging.getLogger("pdfminer").setLevel(logging.WARNING)  # its debug calls alone cost 0.14 s a report
+    # Its debug calls alone cost 0.14 s a report, and its warnings about a damaged file
+    # ("Could not get FontBBox…") would be printed on stderr by logging's last resort:
+    # what is wrong with a file is said by our own errors and findings.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         yield len(pdf.pages), dict(pdf.metadata or {}), None
         for page in pdf.pages:
