@@ -38,16 +38,21 @@ def read(path: str | os.PathLike[str], *, limits: Limits | None = None, ocr: str
     ``limits`` bounds the work reading may do (:mod:`govreport.sources.limits`; default:
     the environment variables, else the documented defaults). ``ocr``: ``auto`` reads
     PDFs without a usable text layer and image files (PNG, JPEG, TIFF) by OCR (extra
-    ``ocr``); ``always`` reads every PDF by OCR; ``never`` refuses scanned files.
+    ``ocr``); ``always`` reads every PDF by OCR; ``never`` refuses scanned files. An HTML
+    page's table pictures named by a relative ``src`` are looked for next to the file.
     """
     name = os.fspath(path)
-    return read_bytes(read_file(name, name), name=name, limits=limits, ocr=ocr)
+    return read_bytes(read_file(name, name), name=name, limits=limits, ocr=ocr,
+                      directory=os.path.dirname(os.path.abspath(name)))
 
 
-def read_bytes(data: bytes, *, name: str, limits: Limits | None = None, ocr: str = "auto") -> Reading:
-    """Like :func:`read`, for bytes already in memory (``name`` is how errors name them)."""
+def read_bytes(data: bytes, *, name: str, limits: Limits | None = None, ocr: str = "auto",
+               directory: str | None = None) -> Reading:
+    """Like :func:`read`, for bytes already in memory (``name`` is how errors name them;
+    ``directory``, if given, is where an HTML page's relative pictures are: without it
+    they are not read)."""
     limits = limits or Limits()
-    source = read_source(data, name=name, limits=limits, ocr=ocr)
+    source = read_source(data, name=name, limits=limits, ocr=ocr, directory=directory)
     if source.media_type == JSON:
         assert source.instance is not None
         # Findings on a JSON file point at the line and column of the value in that file;

@@ -229,7 +229,9 @@ def _check(name: str, options: Options, data: bytes | None, line: int) -> Outcom
         if options.json_only and sniff(raw, name) != JSON:
             raise ReadError(name, "not-json", detail=("validate 只接受JSON实例，请用 check",
                                                       "validate takes JSON instances; use check"))
-        reading = read_bytes(raw, name=name, ocr=options.ocr)
+        # a file's HTML pictures are next to it; bytes from standard input have no place
+        where = os.path.dirname(os.path.abspath(name)) if data is None else None
+        reading = read_bytes(raw, name=name, ocr=options.ocr, directory=where)
     result = _validator(options).run(reading.instance, options.edition, source_map=reading.source_map,
                                      observations=reading.observations)
     report = reading.instance.get("report") if isinstance(reading.instance, dict) else None

@@ -120,6 +120,26 @@ def test_html_pictures_from_data_uris_and_files_next_to_the_page(tmp_path: Path)
     assert read_document(page.read_bytes(), name="report.html", directory=str(tmp_path)).pictures[1].data == beside
 
 
+def test_read_and_check_look_for_an_html_pages_pictures_next_to_it(tmp_path: Path) -> None:
+    """govreport.read and the batch pass the file's directory: a relative picture is found
+    there (and, showing no table, left unread), where bytes alone say it is missing."""
+    _needs_pil()
+    from govreport import batch, read
+
+    (tmp_path / "img").mkdir()
+    (tmp_path / "img" / "t.png").write_bytes(_png(63, 40))
+    page = tmp_path / "report.html"
+    page.write_bytes(_html(["img/t.png"]))
+
+    def missing(findings: Any) -> list[Any]:
+        return [f for f in findings if f.rule == "READ-OCR" and "img/t.png" in f.message]
+
+    assert missing(check_reading(read_bytes(page.read_bytes(), name="report.html"), lang="en").findings)
+    assert not missing(check_reading(read(page), lang="en").findings)
+    outcome = batch.check_one(str(page))
+    assert outcome.result is not None and not missing(outcome.result.findings)
+
+
 def test_a_remote_picture_where_a_table_should_be_is_reported_never_fetched(monkeypatch: pytest.MonkeyPatch) -> None:
     _needs_pil()
 
